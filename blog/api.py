@@ -1,0 +1,87 @@
+"""Posts in the API: anyone lists and reads published posts; moderators create and close them."""
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, serializers
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from blog.models import Post
+from comments.models import Status
+from comments.permissions import IsModerator, is_moderator
+
+
+class PostOutput(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    comments_open = serializers.BooleanField(read_only=True)
+    comment_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Post
+        fields = ["slug", "title", "url", "published_at", "comments_enabled", "comments_open",
+                  "comment_count"]
+        read_only_fields = fields
+
+    def get_url(self, post: Post) -> str:
+        request = self.context.get("request")
+        url = post.public_url
+        return request.build_absolute_uri(url) if request and url.startswith("/") else url
+
+
+class PostInput(serializers.ModelSerializer):
+    class Meta:
+        model = Post
+        fields = ["title", "slug", "body", "comments_enabled", "published_at", "moderation_mode",
+                  "is_draft", "close_comments_after_days"]
+        extra_kwargs = {"published_at": {"required": False}}
+
+
+def posts_with_counts() -> QuerySet[Post]:
+    return Post.objects.annotate(
+        comment_count=Count("comments", filter=Q(comments__status=Status.APPROVED))
+    )
+
+
+class PostListView(generics.ListCreateAPIView):
+    serializer_class = PostOutput
+
+    def get_permissions(self) -> list[Any]:
+        return [IsModerator()] if self.request.method == "POST" else []
+
+    def get_queryset(self) -> QuerySet[Post]:
+        return posts_with_counts().filter(pk__in=Post.objects.published()).order_by(
+            "-published_at", "pk"
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        data = PostInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = posts_with_counts().get(pk=data.save().pk)
+        location = request.build_absolute_uri(f"{request.path}{post.slug}/")
+        return Response(PostOutput(post, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class PostDetailView(generics.RetrieveUpdateAPIView):
+    serializer_class = PostOutput
+    lookup_field = "slug"
+
+    def get_permissions(self) -> list[Any]:
+        return [IsModerator()] if self.request.method not in ("GET", "HEAD", "OPTIONS") else []
+
+    def get_queryset(self) -> QuerySet[Post]:
+        posts = posts_with_counts()
+        if not is_moderator(self.request.user):
+            posts = posts.filter(pk__in=Post.objects.published())
+        return posts
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        post = get_object_or_404(Post, slug=kwargs["slug"])
+        data = PostInput(post, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        data.save()
+        self.kwargs["slug"] = data.instance.slug
+        return self.retrieve(request, *args, **kwargs)

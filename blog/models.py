@@ -1,0 +1,115 @@
+"""Blog posts, their categories and tags, and when their comments are open."""
+
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.conf import comments_setting
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def published(self) -> "PostQuerySet":
+        """Posts a reader may see: not drafts, and not scheduled for later."""
+        return self.filter(is_draft=False, published_at__lte=timezone.now())
+
+
+class Post(models.Model):
+    class ModerationMode(models.TextChoices):
+        PRE = "pre", "Pre-moderation: every comment waits for a moderator unless trusted"
+        POST = "post", "Post-moderation: publish unless the scorer objects"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    author = models.CharField(max_length=150, blank=True)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    is_draft = models.BooleanField(default=False)
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    url = models.URLField(
+        max_length=500, blank=True, help_text="Canonical address when the post lives elsewhere."
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    comments_enabled = models.BooleanField(default=True)
+    close_comments_after_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Close comments this many days after publishing; empty = the site default.",
+    )
+    moderation_mode = models.CharField(
+        max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="Front-matter keys kept from an import."
+    )
+    comments_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        from comments.sanitize import render_post
+
+        self.body_html = render_post(self.body)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    @property
+    def public_url(self) -> str:
+        """The address readers use: the imported canonical URL, or our own page."""
+        return self.url or self.get_absolute_url()
+
+    @property
+    def is_published(self) -> bool:
+        return not self.is_draft and self.published_at <= timezone.now()
+
+    @property
+    def comments_close_at(self) -> datetime | None:
+        days = self.close_comments_after_days
+        if days is None:
+            days = comments_setting("CLOSE_AFTER_DAYS")
+        if days is None:
+            return None
+        return self.published_at + timedelta(days=days)
+
+    @property
+    def comments_open(self) -> bool:
+        """Whether a reader may comment now: enabled, published and not closed by age."""
+        if not (self.comments_enabled and self.is_published):
+            return False
+        close_at = self.comments_close_at
+        return close_at is None or timezone.now() < close_at

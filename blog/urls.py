@@ -1,0 +1,29 @@
+"""URLs: post pages, the public and moderation APIs, the admin, and the OpenAPI schema."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from blog import api, views
+
+blog_patterns = (
+    [
+        path("", views.post_list, name="post-list"),
+        path("posts/<slug:slug>/", views.post_detail, name="post-detail"),
+    ],
+    "blog",
+)
+
+api_patterns = [
+    path("posts/", api.PostListView.as_view(), name="post-list"),
+    path("posts/<slug:slug>/", api.PostDetailView.as_view(), name="post-detail"),
+    path("moderation/", include("moderation.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("comments.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_patterns)),
+    path("", include(blog_patterns)),
+]

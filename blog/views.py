@@ -1,0 +1,22 @@
+"""Server-rendered post list and post pages: the approved thread is readable without JS."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from blog.models import Post
+from comments.models import Comment
+
+THREAD_LIMIT = 500
+
+
+def post_list(request: HttpRequest) -> HttpResponse:
+    posts = Post.objects.published().prefetch_related("categories", "tags")
+    page = Paginator(posts, 20).get_page(request.GET.get("page"))
+    return render(request, "blog/post_list.html", {"page": page})
+
+
+def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    post = get_object_or_404(Post.objects.published(), slug=slug)
+    thread = Comment.objects.approved().for_post(post).in_thread_order()[:THREAD_LIMIT]
+    return render(request, "blog/post_detail.html", {"post": post, "thread": thread})

@@ -1,0 +1,1 @@
+"""Comments: the model and its history, sanitizing, submit/edit/delete, the public API."""

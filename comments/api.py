@@ -1,0 +1,196 @@
+"""The public comment API: thread listing, submit, read back, author edit/delete, counts."""
+
+import hashlib
+from typing import Any
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from blog.models import Post
+from comments import checks, sanitize, services
+from comments.clientip import client_ip
+from comments.conf import comments_setting
+from comments.models import Comment, Status
+from comments.serializers import (
+    CommentEditInput,
+    CommentInput,
+    OwnComment,
+    PreviewInput,
+    PublicComment,
+    SubmittedComment,
+)
+from comments.throttles import PreviewThrottle, SubmitIPThrottle, SubmitPostThrottle
+
+EDIT_TOKEN_HEADER = "HTTP_X_EDIT_TOKEN"
+
+
+class ThreadPagination(CursorPagination):
+    ordering = "thread_path"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def published_post(slug: str) -> Post:
+    return get_object_or_404(Post.objects.published(), slug=slug)
+
+
+class ThreadView(generics.ListCreateAPIView):
+    """GET the approved thread of a post in reading order; POST a new comment to it."""
+
+    pagination_class = ThreadPagination
+    serializer_class = PublicComment
+
+    def get_throttles(self) -> list[Any]:
+        if self.request.method == "POST":
+            return [SubmitIPThrottle(), SubmitPostThrottle()]
+        return []
+
+    def get_queryset(self) -> Any:
+        return Comment.objects.approved().filter(post=self.blog_post).only(*_PUBLIC_COLUMNS)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.blog_post = published_post(kwargs["slug"])
+        super().initial(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        etag = self._etag(request)
+        if etag in _if_none_match(request):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        response = super().list(request, *args, **kwargs)
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-cache"
+        return response
+
+    def _etag(self, request: Request) -> str:
+        """A thread page changes only when the post's comments change (or the page asked)."""
+        stamp = f"{self.blog_post.pk}:{self.blog_post.comments_changed_at.isoformat()}:{request.get_full_path()}"
+        return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
+
+    @extend_schema(request=CommentInput, responses={201: SubmittedComment})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = CommentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        submitted = self._submit(request, data.validated_data)
+        body = SubmittedComment(submitted.comment, context={"request": request,
+                                                            "edit_token": submitted.edit_token})
+        location = reverse("comments:comment-detail", kwargs={"pk": submitted.comment.pk})
+        return Response(body.data, status=status.HTTP_201_CREATED,
+                        headers={"Location": request.build_absolute_uri(location)})
+
+    def _submit(self, request: Request, values: dict[str, Any]) -> services.Submitted:
+        parent = None
+        if values.get("parent"):
+            parent = Comment.objects.filter(pk=values["parent"], post=self.blog_post).first()
+            if parent is None:
+                raise ValidationError({"parent": ["No such comment on this post."]})
+        bot = checks.bot_check(honeypot=values["homepage"], form_token=values["form_token"],
+                               api_client=request.auth is not None)
+        if bot and comments_setting("BOT_CHECK_ACTION") == "reject":
+            raise ValidationError({"form_token": [f"Your comment was not accepted: {bot}."]})
+        return services.comment_submit(
+            post=self.blog_post,
+            author_name=values["author_name"],
+            author_email=values["author_email"],
+            author_url=values["author_url"],
+            body=values["body"],
+            parent=parent,
+            user=request.user,
+            context=services.RequestContext(
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                referrer=request.META.get("HTTP_REFERER", ""),
+            ),
+            status=Status.SPAM if bot else Status.PENDING,
+            status_reason=f"submit check: {bot}" if bot else "submitted",
+        )
+
+
+class CommentView(generics.GenericAPIView):
+    """One comment: public when approved, visible to its author (X-Edit-Token) while pending."""
+
+    queryset = Comment.objects.select_related("post")
+    serializer_class = PublicComment
+
+    def get(self, request: Request, pk: int) -> Response:
+        comment = self.get_object()
+        token = request.META.get(EDIT_TOKEN_HEADER)
+        if services.comment_check_token(comment, token):
+            return Response(OwnComment(comment, context={"request": request}).data)
+        if comment.status != Status.APPROVED:
+            return Response({"detail": "No Comment matches the given query."},
+                            status=status.HTTP_404_NOT_FOUND)
+        return Response(PublicComment(comment, context={"request": request}).data)
+
+    @extend_schema(request=CommentEditInput, responses=OwnComment)
+    def patch(self, request: Request, pk: int) -> Response:
+        comment = self.get_object()
+        data = CommentEditInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_edit(comment=comment, token=request.META.get(EDIT_TOKEN_HEADER),
+                                        body=data.validated_data["body"])
+        return Response(OwnComment(comment, context={"request": request}).data)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        services.comment_remove(comment=self.get_object(),
+                                token=request.META.get(EDIT_TOKEN_HEADER))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CountsView(APIView):
+    """Approved-comment counts for many posts in one call: `?post=a&post=b`."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("post", str, many=True)],
+        responses=inline_serializer("Counts", {"slug": serializers.IntegerField()}),
+    )
+    def get(self, request: Request) -> Response:
+        slugs = list(dict.fromkeys(request.query_params.getlist("post")))[:200]
+        counts = dict.fromkeys(slugs, 0)
+        rows = (Comment.objects.approved().filter(post__slug__in=slugs,
+                                                  post__in=Post.objects.published())
+                .values_list("post__slug").annotate(n=Count("id")))
+        counts.update(dict(rows))
+        return Response(counts, headers={"Cache-Control": "max-age=30"})
+
+
+class PreviewView(APIView):
+    """Render a body exactly as a submit would store it, without saving anything."""
+
+    throttle_classes = [PreviewThrottle]
+
+    @extend_schema(request=PreviewInput,
+                   responses=inline_serializer("Preview", {"body_html": serializers.CharField()}))
+    def post(self, request: Request) -> Response:
+        data = PreviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        html = sanitize.render_comment(data.validated_data["body"],
+                                       backend=comments_setting("SANITIZER"))
+        return Response({"body_html": html})
+
+
+class FormTokenView(APIView):
+    """A signed timestamp for the widget's form (the submit-time timing check)."""
+
+    @extend_schema(responses=inline_serializer("FormToken",
+                                               {"form_token": serializers.CharField()}))
+    def get(self, request: Request) -> Response:
+        return Response({"form_token": checks.form_token_issue()},
+                        headers={"Cache-Control": "no-store"})
+
+
+_PUBLIC_COLUMNS = ("id", "parent_id", "depth", "author_name", "author_url", "avatar_hash",
+                   "body_html", "created_at", "edited_at", "thread_path", "status", "post_id")
+
+
+def _if_none_match(request: Request) -> set[str]:
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

@@ -1,0 +1,82 @@
+"""The operator's knobs: one accessor over the `COMMENTS` and `MODERATION` settings dicts.
+
+Every tunable has a documented default here; `settings.COMMENTS` / `settings.MODERATION`
+override single keys. Values are read at call time, so tests and operators can change them.
+"""
+
+from typing import Any
+
+from django.conf import settings
+
+COMMENTS_DEFAULTS: dict[str, Any] = {
+    # Origins allowed to embed the widget and call the API (CORS), e.g. "https://blog.example".
+    "ALLOWED_ORIGINS": [],
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs).
+    "TRUSTED_PROXIES": [],
+    # DRF rate string for submits per client IP; None switches throttling off.
+    "SUBMIT_RATE": "10/min",
+    # DRF rate string for submits per post (all readers together).
+    "SUBMIT_RATE_PER_POST": "60/min",
+    # Preview requests per client IP (the widget's "Preview" button).
+    "PREVIEW_RATE": "30/min",
+    # What a failed bot check (honeypot filled, form sent too fast or with a stale token)
+    # does: "spam" saves the comment as spam with the reason (the bot sees a normal 201),
+    # "reject" answers 400.
+    "BOT_CHECK_ACTION": "spam",
+    # A form submitted sooner than this after it was shown is a bot; older than the
+    # second value, the token is stale.
+    "FORM_MIN_SECONDS": 3,
+    "FORM_MAX_SECONDS": 24 * 3600,
+    # Upper bounds on what a reader can send.
+    "MAX_BODY_LENGTH": 10_000,
+    "MAX_NAME_LENGTH": 80,
+    "MAX_URL_LENGTH": 500,
+    "MAX_EMAIL_LENGTH": 254,
+    # Replies nest at most this deep (0 = top level only, no replies).
+    "MAX_DEPTH": 6,
+    # How long the author may edit or delete, in seconds.
+    "EDIT_WINDOW_SECONDS": 15 * 60,
+    # Comments close on posts older than this many days; None never closes them.
+    "CLOSE_AFTER_DAYS": None,
+    # Sanitizer backend: "bleach" (default) or "nh3".
+    "SANITIZER": "bleach",
+    # Keep IP addresses this many days, then anonymize them.
+    "IP_RETENTION_DAYS": 30,
+}
+
+MODERATION_DEFAULTS: dict[str, Any] = {
+    # Scores below this are approved on posts in "post" moderation mode.
+    "HOLD_THRESHOLD": 0.5,
+    # Scores at or above this are marked spam (when not decided by a moderator).
+    "SPAM_THRESHOLD": 0.97,
+    # The spam signals, in order; a site may add its own functions `signal(facts)`.
+    "SIGNALS": [
+        "moderation.scoring.rules.links",
+        "moderation.scoring.rules.shorteners",
+        "moderation.scoring.rules.spam_link_domains",
+        "moderation.scoring.rules.author_history",
+        "moderation.scoring.rules.ip_history",
+        "moderation.scoring.rules.blocklist",
+    ],
+    # Comments still unscored after this many seconds are queued again by the sweep.
+    "SWEEP_AFTER_SECONDS": 120,
+    # Akismet: off unless a key is set.
+    "AKISMET_API_KEY": "",
+    "AKISMET_BLOG_URL": "",
+}
+
+
+def comments_setting(name: str) -> Any:
+    """Return the operator's value of COMMENTS[name], or its documented default."""
+    return _read("COMMENTS", COMMENTS_DEFAULTS, name)
+
+
+def moderation_setting(name: str) -> Any:
+    """Return the operator's value of MODERATION[name], or its documented default."""
+    return _read("MODERATION", MODERATION_DEFAULTS, name)
+
+
+def _read(group: str, defaults: dict[str, Any], name: str) -> Any:
+    if name not in defaults:
+        raise KeyError(f"{group}[{name!r}] is not a known setting; known: {sorted(defaults)}")
+    return getattr(settings, group, {}).get(name, defaults[name])

@@ -1,0 +1,44 @@
+"""One place that turns failures into clear HTTP answers: 4xx for bad input, 503 for outages."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, InterfaceError, OperationalError
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from comments.services import CommentError, CommentsClosed, EditNotAllowed
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "The comment service cannot reach its database right now; try again shortly."
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus our domain errors, oversize bodies and database outages."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    if isinstance(exc, CommentsClosed | EditNotAllowed):
+        return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, CommentError):
+        key = exc.field or "non_field_errors"
+        return Response({key: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:
+        logger.error("database unavailable: %s", exc)
+        return unavailable_response()
+    return drf_exception_handler(exc, context)
+
+
+def unavailable_response() -> Response:
+    response = Response({"detail": UNAVAILABLE}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    response["Retry-After"] = "5"
+    return response

@@ -1,0 +1,127 @@
+"""A comment, its place in the thread, and the record of every change of its status."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from blog.models import Post
+
+PATH_STEP = 10  # digits per level of thread_path: ids up to 9,999,999,999
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+    REMOVED = "removed", "Removed by its author"
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def approved(self) -> "CommentQuerySet":
+        return self.filter(status=Status.APPROVED)
+
+    def pending(self) -> "CommentQuerySet":
+        return self.filter(status=Status.PENDING)
+
+    def for_post(self, post: Post) -> "CommentQuerySet":
+        return self.filter(post=post)
+
+    def in_thread_order(self) -> "CommentQuerySet":
+        return self.order_by("thread_path")
+
+    def unscored(self) -> "CommentQuerySet":
+        """Pending comments whose current revision has no verdict from the scorer yet."""
+        return self.pending().filter(
+            Q(scored_revision__isnull=True) | Q(scored_revision__lt=models.F("revision"))
+        )
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    # Parent's path + own zero-padded id: sorting by it gives the thread in reading order.
+    thread_path = models.CharField(max_length=255, unique=True, editable=False)
+
+    author_name = models.CharField(max_length=100)
+    author_email = models.EmailField(max_length=254)
+    author_url = models.URLField(max_length=500, blank=True)
+    avatar_hash = models.CharField(max_length=64, blank=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+
+    body_source = models.TextField()
+    body_html = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    revision = models.PositiveIntegerField(default=1)
+
+    # Request context, kept for spam checks (and Akismet's submit-spam/ham); never public.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The /24 (IPv4) or /64 (IPv6) around ip_address: reputation is kept per network too.
+    ip_network = models.CharField(max_length=50, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    referrer = models.CharField(max_length=500, blank=True)
+
+    edit_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    edit_expires_at = models.DateTimeField(null=True, blank=True)
+
+    spam_score = models.FloatField(null=True, blank=True)
+    spam_reasons = models.JSONField(default=list, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    scored_revision = models.PositiveIntegerField(null=True, blank=True)
+
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["thread_path"]
+        indexes = [
+            models.Index(fields=["post", "status", "thread_path"], name="comment_thread_page"),
+            models.Index(fields=["status", "created_at"], name="comment_queue"),
+            models.Index(fields=["author_email", "status"], name="comment_author_history"),
+            models.Index(fields=["ip_address", "status"], name="comment_ip_history"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} by {self.author_name} on {self.post.slug}"
+
+    @property
+    def excerpt(self) -> str:
+        text = " ".join(self.body_source.split())
+        return text if len(text) <= 120 else text[:119] + "…"
+
+
+class CommentEvent(models.Model):
+    """One change of a comment's status: who or what, when, from, to, and why."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(
+        max_length=50, help_text="'author', 'scorer', 'sweep', or the moderator's username."
+    )
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status} by {self.actor_label}"

@@ -1,0 +1,112 @@
+"""Input and output shapes of the public comment API. Every field is listed explicitly."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from comments import sanitize
+from comments.conf import comments_setting
+from comments.models import Comment
+
+
+class CommentInput(serializers.Serializer):
+    """What a reader or API client sends to submit a comment."""
+
+    author_name = serializers.CharField(max_length=200, trim_whitespace=True)
+    author_email = serializers.EmailField(max_length=254)
+    author_url = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                       default="")
+    body = serializers.CharField(max_length=100_000, trim_whitespace=False)
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                      max_value=2**62)
+    # Submit-time bot checks (see comments.checks): the widget sends both.
+    form_token = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                       default="")
+    homepage = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                     default="")
+
+    def validate_author_name(self, value: str) -> str:
+        name = sanitize.plain_text(value)
+        if not name:
+            raise serializers.ValidationError("Please give a name to show with your comment.")
+        limit = comments_setting("MAX_NAME_LENGTH")
+        if len(name) > limit:
+            raise serializers.ValidationError(f"Ensure this field has no more than {limit} "
+                                              "characters.")
+        return name
+
+    def validate_author_url(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return ""
+        limit = comments_setting("MAX_URL_LENGTH")
+        if len(value) > limit:
+            raise serializers.ValidationError(f"Ensure this field has no more than {limit} "
+                                              "characters.")
+        if not sanitize.is_safe_web_url(value):
+            raise serializers.ValidationError("Enter a web address starting with http:// or "
+                                              "https://.")
+        return value
+
+    def validate_body(self, value: str) -> str:
+        return validate_body_text(value)
+
+
+class CommentEditInput(serializers.Serializer):
+    body = serializers.CharField(max_length=100_000, trim_whitespace=False)
+
+    def validate_body(self, value: str) -> str:
+        return validate_body_text(value)
+
+
+class PreviewInput(CommentEditInput):
+    pass
+
+
+def validate_body_text(value: str) -> str:
+    """Refuse empty bodies and bodies over COMMENTS["MAX_BODY_LENGTH"] characters."""
+    if not sanitize.strip_invisible(value).strip():
+        raise serializers.ValidationError("The comment is empty.")
+    limit = comments_setting("MAX_BODY_LENGTH")
+    if len(value) > limit:
+        raise serializers.ValidationError(
+            f"Ensure this field has no more than {limit} characters (it has {len(value)})."
+        )
+    return value
+
+
+class PublicComment(serializers.ModelSerializer):
+    """A comment as anyone may see it: no e-mail, IP, user agent or score."""
+
+    avatar_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "parent", "depth", "author_name", "author_url", "avatar_url",
+                  "body_html", "created_at", "edited_at"]
+        read_only_fields = fields
+
+    def get_avatar_url(self, comment: Comment) -> str:
+        path = reverse("comments:avatar", kwargs={"digest": comment.avatar_hash or "0" * 32})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class OwnComment(PublicComment):
+    """What the author sees of their own comment (with its edit token): its status too."""
+
+    class Meta(PublicComment.Meta):
+        fields = [*PublicComment.Meta.fields, "status", "edit_expires_at"]
+        read_only_fields = fields
+
+
+class SubmittedComment(OwnComment):
+    """The answer to a submit: the author's view plus the edit token, shown only once."""
+
+    edit_token = serializers.SerializerMethodField()
+
+    class Meta(OwnComment.Meta):
+        fields = [*OwnComment.Meta.fields, "edit_token"]
+        read_only_fields = fields
+
+    def get_edit_token(self, comment: Comment) -> str:
+        return str(self.context["edit_token"])

@@ -1,0 +1,227 @@
+"""What happens to comments: submit, edit, remove, and the one writer of status.
+
+`comment_set_status` is the only function that changes `Comment.status`; it records the
+change in the same transaction. Scoring is queued with `transaction.on_commit(...,
+robust=True)`: a broker outage after commit is logged, not an error, and the periodic
+sweep queues the comment later, so an accepted comment is never lost.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from uuid import uuid4
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from blog.models import Post
+from comments import sanitize
+from comments.clientip import network_of
+from comments.conf import comments_setting
+from comments.models import PATH_STEP, Comment, CommentEvent, Status
+from comments.tokens import avatar_hash, new_edit_token, token_matches
+
+logger = logging.getLogger(__name__)
+
+EDITABLE_STATUSES = frozenset({Status.PENDING, Status.APPROVED})
+
+
+class CommentError(Exception):
+    """A request the rules refuse; `field` names the input at fault, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class CommentsClosed(CommentError):
+    """The post does not take comments (disabled, draft, or closed by age)."""
+
+
+class EditNotAllowed(CommentError):
+    """Wrong or missing edit token, the window has passed, or the comment is final."""
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """What we keep of the submitting request, for spam checks; never shown publicly."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+    referrer: str = ""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    comment: Comment
+    edit_token: str
+
+
+def comment_submit(
+    *,
+    post: Post,
+    author_name: str,
+    author_email: str,
+    body: str,
+    author_url: str = "",
+    parent: Comment | None = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    context: RequestContext | None = None,
+    status: str = Status.PENDING,
+    status_reason: str = "submitted",
+) -> Submitted:
+    """Sanitize and save a new comment as pending, and queue it for scoring after commit."""
+    if not post.comments_open:
+        raise CommentsClosed("Comments are closed on this post.")
+    depth = _reply_depth(post=post, parent=parent)
+    context = context or RequestContext()
+    token, token_hash = new_edit_token()
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            post=post,
+            parent=parent,
+            depth=depth,
+            thread_path=f"new:{uuid4().hex}",
+            author_name=sanitize.plain_text(author_name),
+            author_email=author_email.strip(),
+            author_url=author_url.strip(),
+            avatar_hash=avatar_hash(author_email),
+            user=user if user is not None and user.is_authenticated else None,
+            body_source=body,
+            body_html=_render(body),
+            ip_address=context.ip_address,
+            ip_network=network_of(context.ip_address),
+            user_agent=context.user_agent[:500],
+            referrer=context.referrer[:500],
+            edit_token_hash=token_hash,
+            edit_expires_at=timezone.now()
+            + timedelta(seconds=comments_setting("EDIT_WINDOW_SECONDS")),
+        )
+        comment.thread_path = (parent.thread_path if parent else "") + _path_step(comment.pk)
+        Comment.objects.filter(pk=comment.pk).update(thread_path=comment.thread_path)
+        _record(comment, from_status="", to_status=Status.PENDING, actor_label="author",
+                reason="submitted")
+        if status != Status.PENDING:
+            comment_set_status(comment=comment, to=status, actor_label="submit checks",
+                               reason=status_reason)
+        else:
+            _enqueue_scoring(comment)
+    return Submitted(comment=comment, edit_token=token)
+
+
+def comment_edit(*, comment: Comment, token: str | None, body: str) -> Comment:
+    """Replace the body (author only, inside the window); the edit is sanitized and rescored."""
+    _check_author(comment, token)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _check_author(comment, token)
+        comment.body_source = body
+        comment.body_html = _render(body)
+        comment.revision = F("revision") + 1
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body_source", "body_html", "revision", "edited_at"])
+        comment.refresh_from_db(fields=["revision"])
+        comment_set_status(comment=comment, to=Status.PENDING, actor_label="author",
+                           reason="edited by its author; scored again")
+        _touch_post(comment.post_id)
+        _enqueue_scoring(comment)
+    return comment
+
+
+def comment_remove(*, comment: Comment, token: str | None) -> Comment:
+    """Withdraw a comment at its author's request (inside the edit window)."""
+    _check_author(comment, token)
+    comment_set_status(comment=comment, to=Status.REMOVED, actor_label="author",
+                       reason="withdrawn by its author")
+    return comment
+
+
+def comment_set_status(
+    *,
+    comment: Comment,
+    to: str,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+    reason: str = "",
+) -> bool:
+    """Move `comment` to status `to` and record who, when, from, to and why.
+
+    The only writer of `Comment.status`. Returns False (and records nothing) when the
+    comment already has that status.
+    """
+    if to not in Status.values:
+        raise ValueError(f"unknown status {to!r}; expected one of {Status.values}")
+    if comment.status == to:
+        return False
+    with transaction.atomic():
+        from_status = comment.status
+        comment.status = to
+        fields = ["status"]
+        if actor is not None:
+            comment.moderated_by = actor  # type: ignore[assignment]
+            comment.moderated_at = timezone.now()
+            fields += ["moderated_by", "moderated_at"]
+        comment.save(update_fields=fields)
+        label = actor_label or (actor.get_username() if actor is not None else "system")
+        _record(comment, from_status=from_status, to_status=to, actor_label=label,
+                reason=reason, actor=actor)
+        _touch_post(comment.post_id)
+    return True
+
+
+def comment_check_token(comment: Comment, token: str | None) -> bool:
+    """Whether `token` is this comment's edit token (at any time, for reading it back)."""
+    return token_matches(token, comment.edit_token_hash)
+
+
+def _check_author(comment: Comment, token: str | None) -> None:
+    if not comment_check_token(comment, token):
+        raise EditNotAllowed("A valid X-Edit-Token header is required to change this comment.")
+    if comment.edit_expires_at is None or timezone.now() >= comment.edit_expires_at:
+        raise EditNotAllowed("The edit window for this comment has closed.")
+    if comment.status not in EDITABLE_STATUSES:
+        raise EditNotAllowed(f"A comment that is {comment.status} can no longer be changed.")
+
+
+def _reply_depth(*, post: Post, parent: Comment | None) -> int:
+    if parent is None:
+        return 0
+    if parent.post_id != post.pk or parent.status != Status.APPROVED:
+        raise CommentError("You can only reply to a published comment on this post.",
+                           field="parent")
+    if parent.depth + 1 > comments_setting("MAX_DEPTH"):
+        raise CommentError("This thread is nested as deep as it can go; reply higher up.",
+                           field="parent")
+    return parent.depth + 1
+
+
+def _path_step(pk: int) -> str:
+    return str(pk).zfill(PATH_STEP)
+
+
+def _render(body: str) -> str:
+    return sanitize.render_comment(body, backend=comments_setting("SANITIZER"))
+
+
+def _record(comment: Comment, *, from_status: str, to_status: str, actor_label: str,
+            reason: str, actor: AbstractBaseUser | None = None) -> None:
+    CommentEvent.objects.create(
+        comment=comment, actor=actor, actor_label=actor_label[:50], from_status=from_status,
+        to_status=to_status, reason=reason[:500],
+    )
+
+
+def _touch_post(post_id: int) -> None:
+    """Mark the post's thread as changed (the thread endpoint's ETag depends on it)."""
+    Post.objects.filter(pk=post_id).update(comments_changed_at=timezone.now())
+
+
+def _enqueue_scoring(comment: Comment) -> None:
+    from moderation.tasks import score_comment
+
+    transaction.on_commit(partial(score_comment.delay, comment.pk, comment.revision),
+                          robust=True)

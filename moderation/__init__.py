@@ -1,0 +1,1 @@
+"""Moderation: spam scoring, the policy, Celery tasks, the admin queue and moderation API."""

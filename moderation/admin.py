@@ -1,0 +1,133 @@
+"""The moderators' home: the queue of comments with score, reasons and author history."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from comments.models import CommentEvent, Status
+from comments.permissions import is_moderator
+from moderation.models import BlockRule, QueuedComment, Reputation
+from moderation.services import comment_moderate
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Pending first: the queue opens on what needs a decision."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [*Status.choices, ("all", "All")]
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or Status.PENDING) == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value() or Status.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+class HistoryInline(admin.TabularInline):
+    model = CommentEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor_label", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _action(name: str, label: str) -> Any:
+    def run(modeladmin: "QueueAdmin", request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        count = 0
+        for comment in queryset:
+            comment_moderate(comment=comment, action=name, actor=request.user)  # type: ignore[arg-type]
+            count += 1
+        modeladmin.message_user(request, f"{label}: {count} comment(s).", messages.SUCCESS)
+
+    run.__name__ = f"action_{name}"
+    return admin.action(description=f"{label} selected comments",
+                        permissions=["moderate"])(run)
+
+
+@admin.register(QueuedComment)
+class QueueAdmin(admin.ModelAdmin):
+    list_display = ["excerpt_column", "score_column", "reasons_column", "post", "author_column",
+                    "status", "created_at"]
+    list_filter = [StatusFilter, "post__moderation_mode", "post", "created_at"]
+    search_fields = ["author_name", "author_email", "body_source", "ip_address", "post__title"]
+    list_select_related = ["post"]
+    ordering = ["-spam_score", "-created_at"]
+    list_per_page = 50
+    actions = [_action("approve", "Approve"), _action("reject", "Reject"),
+               _action("spam", "Mark as spam"), _action("ham", "Not spam (approve)")]
+    inlines = [HistoryInline]
+    readonly_fields = ["post", "parent", "status", "author_name", "author_email", "author_url",
+                       "ip_address", "user_agent", "referrer", "body_source", "rendered_body",
+                       "score_column", "reasons_column", "author_column", "scored_at",
+                       "moderated_by", "moderated_at", "created_at", "edited_at", "revision"]
+    fields = readonly_fields
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return is_moderator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_moderator(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_moderator(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    @admin.display(description="comment")
+    def excerpt_column(self, comment: QueuedComment) -> str:
+        return comment.excerpt
+
+    @admin.display(description="score", ordering="spam_score")
+    def score_column(self, comment: QueuedComment) -> str:
+        return "not scored yet" if comment.spam_score is None else f"{comment.spam_score:.2f}"
+
+    @admin.display(description="why")
+    def reasons_column(self, comment: QueuedComment) -> str:
+        reasons = comment.spam_reasons or []
+        return format_html("<ul class='reasons'>{}</ul>",
+                           format_html_join("", "<li>{}</li>", ((r,) for r in reasons)))
+
+    @admin.display(description="author")
+    def author_column(self, comment: QueuedComment) -> str:
+        rep = Reputation.objects.filter(kind="email", key=comment.author_email.lower()).first()
+        history = f"{rep.ham} approved, {rep.spam} spam" if rep else "first comment"
+        return format_html("{}<br><small>{} · {}</small>", comment.author_name,
+                           comment.author_email, history)
+
+    @admin.display(description="body as published")
+    def rendered_body(self, comment: QueuedComment) -> str:
+        return format_html("<div class='comment-body'>{}</div>", comment.body_html)
+
+
+@admin.register(BlockRule)
+class BlockRuleAdmin(admin.ModelAdmin):
+    list_display = ["pattern", "kind", "action", "note", "created_at"]
+    list_filter = ["kind", "action"]
+    search_fields = ["pattern", "note"]
+
+
+@admin.register(Reputation)
+class ReputationAdmin(admin.ModelAdmin):
+    list_display = ["kind", "key", "spam", "ham", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["key"]
+    readonly_fields = ["kind", "key", "spam", "ham", "updated_at"]

@@ -1,0 +1,49 @@
+"""Decide what happens to a scored comment: approve, hold for a moderator, or mark spam. Pure.
+
+Defaults favour never marking a real reader's comment spam: only a score at or above the
+spam threshold (or an operator's blocklist entry) marks spam; anything unsure is held.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    HOLD = "hold"
+    SPAM = "spam"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    hold: float = 0.5  # at or above: a moderator decides
+    spam: float = 0.97  # at or above: spam
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.hold <= self.spam <= 1.0:
+            raise ValueError(
+                f"thresholds must satisfy 0 <= hold ({self.hold}) <= spam ({self.spam}) <= 1"
+            )
+
+
+def decide(
+    *,
+    score: float,
+    mode: str,
+    thresholds: Thresholds,
+    trusted: bool = False,
+    force: str | None = None,
+) -> Decision:
+    """Return the decision for a comment with `score` on a post moderated in `mode`.
+
+    `mode` "post" publishes unless the scorer objects; "pre" holds everything for a
+    moderator except comments from trusted authors that the scorer finds clean.
+    `force` ("hold" or "spam") comes from an operator's blocklist and wins over the score.
+    """
+    if force == "spam" or score >= thresholds.spam:
+        return Decision.SPAM
+    if force == "hold" or score >= thresholds.hold:
+        return Decision.HOLD
+    if mode == "pre" and not trusted:
+        return Decision.HOLD
+    return Decision.APPROVE

@@ -1,0 +1,39 @@
+"""What moderators see: everything about a comment, including its score and history."""
+
+from rest_framework import serializers
+
+from comments.models import Comment, CommentEvent
+from comments.serializers import PublicComment
+
+
+class HistoryEntry(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_label")
+    at = serializers.DateTimeField(source="created_at")
+    to = serializers.CharField(source="to_status")
+
+    class Meta:
+        model = CommentEvent
+        fields = ["actor", "at", "from_status", "to", "reason"]
+        read_only_fields = fields
+
+
+class ModerationComment(PublicComment):
+    post = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    moderated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    history = HistoryEntry(many=True, read_only=True)
+
+    class Meta(PublicComment.Meta):
+        fields = [*PublicComment.Meta.fields, "post", "status", "author_email", "ip_address",
+                  "user_agent", "body_source", "spam_score", "spam_reasons", "scored_at",
+                  "moderated_by", "moderated_at", "history"]
+        read_only_fields = fields
+
+
+class ActionInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class BulkInput(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62),
+                                min_length=1, max_length=500)
+    action = serializers.ChoiceField(choices=["approve", "reject", "spam", "ham"])

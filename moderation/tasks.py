@@ -1,0 +1,40 @@
+"""Celery tasks: thin wrappers that take ids, and call the moderation services."""
+
+from celery import shared_task
+from django.db import DatabaseError, InterfaceError, OperationalError
+
+TRANSIENT = (OperationalError, InterfaceError, DatabaseError)
+TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 1,
+    "retry_backoff_max": 60,
+    "max_retries": 20,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+}
+
+
+@shared_task(name="moderation.score_comment", **TASK_OPTIONS)
+def score_comment(comment_id: int, revision: int) -> str | None:
+    """Score one revision of a comment and apply the policy (no-op if already done)."""
+    from moderation.services import comment_score
+
+    return comment_score(comment_id=comment_id, revision=revision)
+
+
+@shared_task(name="moderation.learn_from_comment", **TASK_OPTIONS)
+def learn_from_comment(comment_id: int) -> str | None:
+    """Teach the scorer the label a moderator gave this comment (exactly once)."""
+    from moderation.services import comment_learn
+
+    return comment_learn(comment_id=comment_id)
+
+
+@shared_task(name="moderation.sweep_unscored", **TASK_OPTIONS)
+def sweep_unscored() -> int:
+    """Queue again every pending comment that no worker has scored in time."""
+    from moderation.services import comments_sweep
+
+    return comments_sweep()

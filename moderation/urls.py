@@ -1,0 +1,10 @@
+from django.urls import path
+
+from moderation import api
+
+urlpatterns = [
+    path("comments/", api.QueueView.as_view(), name="moderation-queue"),
+    path("comments/bulk/", api.BulkView.as_view(), name="moderation-bulk"),
+    path("comments/<int:pk>/", api.ModerationDetailView.as_view(), name="moderation-detail"),
+    path("comments/<int:pk>/<str:action>/", api.ActionView.as_view(), name="moderation-action"),
+]
