@@ -1,7 +1,7 @@
 """Normalize comment text and cut it into classifier tokens; pure Python, no Django.
 
 Spammers hide words behind zero-width characters, full-width letters, HTML entities
-and markup; normalizing first makes "Ｓｕｂ&#115;cribe" and "subscribe" the same word.
+and markup; normalizing first makes full-width, entity-encoded and plain "subscribe" the same word.
 Tokens are plain strings so the classifier can store them as database keys:
 
 - words: ``subscribe``
@@ -14,6 +14,7 @@ Tokens are plain strings so the classifier can store them as database keys:
 import html
 import re
 import unicodedata
+from itertools import pairwise
 
 # Zero-width and invisible formatting characters used to split words past filters.
 # U+FEFF is also an export artefact of the YouTube corpus (see the data README).
@@ -23,7 +24,7 @@ _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[
 _TAG = re.compile(r"<!--.*?-->|</?[a-z][^>]*>", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # A URL with a scheme or "www.", or a bare host ending in a common TLD ("murdev.com").
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+"
@@ -71,7 +72,7 @@ def tokens(text: str, *, char_ngrams: bool = False) -> list[str]:
     prose = _URL.sub(lambda m: " " + " ".join(_host_words(m.group(0))) + " ", normalized)
     words = _WORD.findall(prose)
     result = list(words)
-    result.extend(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    result.extend(f"b:{a} {b}" for a, b in pairwise(words))
     if char_ngrams:
         result.extend(_char_ngrams(words))
     result.extend(f"url:{host}" for host in hosts)
