@@ -1,27 +1,34 @@
 """Token classifier for comment spam, stored as plain counts; pure Python, no Django.
 
-SpamBayes-style: each token's spamminess is Robinson's f(w) (a per-token probability
-shrunk towards 0.5 when the token is rare), and the strongest tokens are combined with
-Fisher's chi-squared method. Counts are per document (a token counts once per comment),
-so the whole model is ``spam_docs``, ``ham_docs`` and one ``(spam, ham)`` pair per token:
-a table of ``(token, spam_count, ham_count)`` rows that one moderator decision updates
-by adding or subtracting 1, exactly invertibly.
+Naive Bayes over token presence: each distinct token of a comment votes with the log of
+its spam document rate over its ham document rate (add-0.5 smoothed), and the votes are
+summed and divided by sqrt(number of votes). Counts are per document (a token counts once
+per comment), so the whole model is ``spam_docs``, ``ham_docs`` and one ``(spam, ham)``
+pair per token: a table of ``(token, spam_count, ham_count)`` rows that one moderator
+decision changes by exactly +1 or -1, so learning is incremental and exactly invertible.
 
-``classify`` only reads the entries of the tokens it is given, so a database caller
-can fetch just those rows (``WHERE token IN (...)``) into a ``TokenCounts``.
+Why this and not SpamBayes' Robinson f(w) + Fisher chi-squared combining: both were
+measured leave-one-video-out on the YouTube Spam Collection (``bench/spam_quality.py``).
+ROC AUC, classifier alone: this 0.983, Fisher 0.980, multinomial NB 0.980; combined with
+rule signals, recall at the validation-chosen spam threshold was 0.82 against 0.80. Fisher
+also pins many comments at exactly 0.0 or 1.0, which leaves thresholds little to choose.
+
+The probability is a ranking score: comments with many tokens drift towards spam (their
+tokens are seen more in the longer spam comments), so operating thresholds must come from
+validation data, never from 0.5.
+
+``classify`` only reads the entries of the tokens it is given, so a database caller can
+fetch just those rows (``WHERE token IN (...)``) into a ``TokenCounts``.
 """
 
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# Robinson's prior: a token seen n times is treated as if also seen STRENGTH times at 0.5.
-PRIOR_STRENGTH = 0.45
-PRIOR_PROBABILITY = 0.5
-# Tokens whose f(w) is this close to 0.5 say nothing; skipping them sharpens the result.
-MIN_DISTANCE = 0.1
-# At most this many tokens (the strongest) vote; more only adds correlated noise.
-MAX_DISCRIMINATORS = 150
+# Add-alpha smoothing of document rates: 0.5 beat 0.1 and 1.0 leave-one-video-out.
+SMOOTHING = 0.5
+# Evidence kept on a verdict (strongest first); enough for a reason and a debug view.
+MAX_EVIDENCE = 20
 # Tokens that are shown to a moderator must be readable words, not n-grams.
 _HIDDEN_PREFIXES = ("c:", "b:", "url:*")
 
@@ -80,58 +87,33 @@ def _add(counts: TokenCounts, tokens: Iterable[str], *, is_spam: bool, step: int
         counts.ham_docs += step
 
 
-def token_probability(counts: TokenCounts, token: str) -> float:
-    """Return Robinson's f(w): the token's spam probability, shrunk towards 0.5 if rare."""
+def token_log_odds(counts: TokenCounts, token: str) -> float:
+    """Return log P(token | spam) / P(token | ham) from document rates, Laplace-smoothed."""
     spam, ham = counts.counts.get(token, (0, 0))
-    seen = spam + ham
-    if not seen:
-        return PRIOR_PROBABILITY
-    # Per-class rates, so an unbalanced training set doesn't bias every token.
-    spam_rate = spam / max(counts.spam_docs, 1)
-    ham_rate = ham / max(counts.ham_docs, 1)
-    raw = spam_rate / (spam_rate + ham_rate)
-    return (PRIOR_STRENGTH * PRIOR_PROBABILITY + seen * raw) / (PRIOR_STRENGTH + seen)
+    spam_rate = (spam + SMOOTHING) / (counts.spam_docs + 2 * SMOOTHING)
+    ham_rate = (ham + SMOOTHING) / (counts.ham_docs + 2 * SMOOTHING)
+    return math.log(spam_rate / ham_rate)
 
 
 def classify(counts: TokenCounts, tokens: Iterable[str]) -> Verdict:
-    """Return the spam probability of a comment with ``tokens`` and the evidence for it."""
-    clues = _strongest_clues(counts, set(tokens))
-    if not clues:
-        return Verdict(probability=0.5, evidence=[])
-    return Verdict(probability=_fisher_combine([p for _, p in clues]), evidence=clues)
+    """Return the spam probability of a comment with ``tokens`` and the evidence for it.
 
-
-def _strongest_clues(counts: TokenCounts, distinct: set[str]) -> list[tuple[str, float]]:
-    """Return up to MAX_DISCRIMINATORS ``(token, f(w))`` pairs furthest from 0.5."""
-    clues = [(token, token_probability(counts, token)) for token in distinct]
-    clues = [(t, p) for t, p in clues if abs(p - 0.5) >= MIN_DISTANCE]
-    # Tie-break on the token so results don't depend on set iteration order.
-    clues.sort(key=lambda clue: (-abs(clue[1] - 0.5), clue[0]))
-    return clues[:MAX_DISCRIMINATORS]
-
-
-def _fisher_combine(probabilities: list[float]) -> float:
-    """Combine token probabilities with Fisher's method, as SpamBayes' chi2_spamprob does.
-
-    Spamminess S and hamminess H each test "these tokens are random"; the score is
-    (S - H + 1) / 2, so conflicting strong evidence lands near 0.5 (unsure), not at 0 or 1.
+    Only tokens seen in training vote: an unseen token says nothing either way.
     """
-    n = len(probabilities)
-    spam_log = sum(math.log(max(1.0 - p, 1e-200)) for p in probabilities)
-    ham_log = sum(math.log(max(p, 1e-200)) for p in probabilities)
-    spamminess = 1.0 - _chi2_survival(-2.0 * spam_log, 2 * n)
-    hamminess = 1.0 - _chi2_survival(-2.0 * ham_log, 2 * n)
-    return (spamminess - hamminess + 1.0) / 2.0
+    votes = [(t, token_log_odds(counts, t)) for t in set(tokens) if t in counts.counts]
+    if not votes:
+        return Verdict(probability=0.5, evidence=[])
+    # Summed log-odds grow with length and overstate correlated tokens; dividing by
+    # sqrt(n) is the compromise that measured best leave-one-video-out (see the module doc).
+    score = sum(llr for _, llr in votes) / math.sqrt(len(votes))
+    votes.sort(key=lambda vote: (-abs(vote[1]), vote[0]))  # ties by token: deterministic
+    evidence = [(token, _sigmoid(llr)) for token, llr in votes[:MAX_EVIDENCE]]
+    return Verdict(probability=_sigmoid(score), evidence=evidence)
 
 
-def _chi2_survival(chi2: float, degrees: int) -> float:
-    """Return P(X >= chi2) for a chi-squared X with an even number of ``degrees``."""
-    half = chi2 / 2.0
-    term = total = math.exp(-half)
-    for i in range(1, degrees // 2):
-        term *= half / i
-        total += term
-    return min(total, 1.0)
+def _sigmoid(x: float) -> float:
+    """Return the logistic function of ``x``, safe for large magnitudes."""
+    return 1.0 / (1.0 + math.exp(-max(min(x, 40.0), -40.0)))
 
 
 def describe(verdict: Verdict, *, limit: int = 3) -> str:
