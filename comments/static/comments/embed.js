@@ -177,6 +177,12 @@
     return el;
   }
 
+  /** Replace an element's children, skipping null/false (strings become text). */
+  function fill(el, ...kids) {
+    el.replaceChildren(...kids.flat().filter((k) => k != null && k !== false));
+    return el;
+  }
+
   // localStorage can be missing or throw (private mode, disabled storage).
   const store = {
     get(key, fallback) {
@@ -450,7 +456,7 @@
     function failed(msg, final) {
       root.setAttribute("data-tk-state", "error");
       root.removeAttribute("aria-busy");
-      notice.replaceChildren(h("span", { class: "tk-error" }, msg), " ",
+      fill(notice, h("span", { class: "tk-error" }, msg), " ",
         final ? null : h("button", { type: "button", class: "tk-btn", onclick: load }, t("retry")));
       emit(root, "tk:error", { post: slug, message: msg });
     }
@@ -507,6 +513,7 @@
       btn.textContent = t("load_more");
       if (!r.ok || !r.data) {
         announce(r.network ? t("err_network") : t("load_error"));
+        moreBox.querySelectorAll(".tk-error").forEach((el) => el.remove());
         moreBox.append(h("span", { class: "tk-error", role: "status" },
           " ", r.network ? t("err_network") : t("load_error")));
         return;
@@ -580,7 +587,7 @@
       const author = url
         ? h("a", { class: "tk-author", href: url, rel: "nofollow ugc noopener", target: "_blank" }, name)
         : h("span", { class: "tk-author" }, name);
-      rec.head.replaceChildren(
+      fill(rec.head,
         author,
         c.created_at ? h("a", { class: "tk-permalink", href: "#tk-comment-" + c.id,
           title: t("permalink") }, timeEl(c.created_at)) : null,
@@ -742,7 +749,7 @@
         parentRec ? h("button", { type: "button", class: "tk-btn tk-quiet",
           onclick: () => closeReply(parentRec, true) }, t("cancel")) : null);
 
-      f.form.append(
+      fill(f.form,
         parentRec ? null : h("h3", { class: "tk-form-title" }, title),
         who, bodyField, f.preview, trap, remember, buttons, f.status);
 
