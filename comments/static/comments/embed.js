@@ -327,7 +327,7 @@
   // ---------------------------------------------------------------------------
   // The reader's own comments, remembered in localStorage so that they can see
   // them while pending and edit or delete them inside the edit window.
-  // Entry: {id, edit_token, edit_expires_at, post, api, body, t}
+  // Entry: {id, edit_token, edit_expires_at, post, api, body, t, skew}
   // ---------------------------------------------------------------------------
 
   function ownEntries() {
@@ -345,10 +345,14 @@
     store.set(OWN_KEY, ownEntries().filter((e) => !(e.id === id && e.api === API)));
   }
 
-  /** Milliseconds left in the edit window of an own entry (0 when closed). */
+  /**
+   * Milliseconds left in the edit window of an own entry (0 when closed).
+   * `skew` (reader's clock minus the server's, measured at submit) keeps a
+   * wrong clock on the reader's computer from showing a wrong window.
+   */
   function editLeft(entry) {
     const end = entry && Date.parse(entry.edit_expires_at);
-    return end ? Math.max(0, end - Date.now()) : 0;
+    return end ? Math.max(0, end + (entry.skew || 0) - Date.now()) : 0;
   }
 
   // ---------------------------------------------------------------------------
@@ -944,8 +948,10 @@
 
       // Remember it, show it in place, tell the reader.
       const c = r.data;
+      const serverNow = Date.parse(c.created_at);
       const entry = { id: c.id, edit_token: c.edit_token, edit_expires_at: c.edit_expires_at,
-        post: slug, api: API, body: data.body, t: Date.now() };
+        post: slug, api: API, body: data.body, t: Date.now(),
+        skew: isNaN(serverNow) ? 0 : Date.now() - serverNow };
       if (c.edit_token) {
         saveOwn(entry);
         st.own.set(c.id, entry);
