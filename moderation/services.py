@@ -38,7 +38,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
     edited since (a newer task will score it), is no longer pending, or already scored.
     """
     with transaction.atomic():
-        comment = (Comment.objects.select_for_update().select_related("post", "user")
+        comment = (Comment.objects.select_for_update(of=("self",)).select_related("post", "user")
                    .filter(pk=comment_id).first())
         if comment is None or comment.revision != revision:
             return None

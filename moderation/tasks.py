@@ -1,9 +1,9 @@
 """Celery tasks: thin wrappers that take ids, and call the moderation services."""
 
 from celery import shared_task
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 
-TRANSIENT = (OperationalError, InterfaceError, DatabaseError)
+TRANSIENT = (OperationalError, InterfaceError)
 TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,

@@ -11,12 +11,13 @@ from moderation.scoring.rules import domain_matches, domain_of, word_matches
 
 _HREF = re.compile(r'href="([^"]+)"')
 _TAG = re.compile(r"<[^>]+>")
+_BARE_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
 def facts_for(comment: Comment) -> Facts:
     """Return what the signals need to know about `comment`, in a handful of queries."""
     text = unescape(_TAG.sub(" ", comment.body_html))
-    urls = tuple(unescape(u) for u in _HREF.findall(comment.body_html))
+    urls = tuple(_urls_in(comment.body_html, text))
     if comment.author_url:
         urls += (comment.author_url,)
     domains = sorted({d for d in map(domain_of, urls) if d})
@@ -43,12 +44,19 @@ def facts_for(comment: Comment) -> Facts:
 
 def reputation_keys(comment: Comment) -> list[tuple[str, str]]:
     """Return the (kind, key) pairs a moderator's decision on `comment` teaches about."""
-    urls = [unescape(u) for u in _HREF.findall(comment.body_html)] + [comment.author_url]
+    urls = [*_urls_in(comment.body_html, unescape(_TAG.sub(" ", comment.body_html))),
+            comment.author_url]
     keys = [("email", comment.author_email.lower())]
     if comment.ip_address:
         keys += [("ip", comment.ip_address), ("network", comment.ip_network)]
     keys += [("domain", d) for d in sorted({domain_of(u) for u in urls if u}) if d]
     return keys
+
+
+def _urls_in(html: str, text: str) -> list[str]:
+    """Links in the comment: hrefs, and bare addresses the linkifier did not recognise."""
+    urls = [unescape(u) for u in _HREF.findall(html)]
+    return urls + [u for u in _BARE_URL.findall(text) if u not in urls]
 
 
 def _reputation(comment: Comment, domains: list[str]) -> dict[tuple[str, str], tuple[int, int]]:

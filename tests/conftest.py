@@ -1,0 +1,73 @@
+"""Shared fixtures: API clients for each role, posts, and a real Celery worker process."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from blog.celery import app as celery_app
+from tests.factories import ModeratorFactory, PostFactory, UserFactory
+from tests.workers import Worker
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """Throttle counters and idempotency keys live in the cache: start every test clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    """An anonymous API client (a reader, or the widget)."""
+    return APIClient(REMOTE_ADDR="203.0.113.10")
+
+
+@pytest.fixture
+def moderator(db: None) -> object:
+    return ModeratorFactory()
+
+
+@pytest.fixture
+def moderator_api(moderator: object) -> APIClient:
+    """An API client authenticated with a moderator's DRF token."""
+    client = APIClient(REMOTE_ADDR="203.0.113.20")
+    token, _ = Token.objects.get_or_create(user=moderator)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def user_api(db: None) -> APIClient:
+    """An API client authenticated as an ordinary (non-moderator) user."""
+    client = APIClient(REMOTE_ADDR="203.0.113.30")
+    token, _ = Token.objects.get_or_create(user=UserFactory())
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def post(db: None) -> object:
+    return PostFactory(slug="hello-world", title="Hello, world")
+
+
+def purge_broker() -> None:
+    """Drop messages left in the test broker by an earlier, interrupted run."""
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup: None, django_db_blocker: object) -> Iterator[Worker]:
+    """One real `celery -A blog worker` process for the session, on the test database."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        purge_broker()
+        worker = Worker("integration", ARTIFACTS / "logs").start()
+    yield worker
+    worker.stop()
