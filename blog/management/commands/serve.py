@@ -1,0 +1,75 @@
+"""`manage.py serve`: migrate, load the demo, and run the web server and a worker together."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+
+class Command(BaseCommand):
+    help = ("Run the whole service on one machine: migrate, load demo posts and a demo "
+            "moderator, then start the web server and a Celery worker (with beat) as two "
+            "processes. Ctrl-C stops both.")
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port to listen on")
+        parser.add_argument("--no-demo", action="store_true", help="skip the demo data")
+
+    def handle(self, *args: Any, addr: str, no_demo: bool, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(self.style.SUCCESS("Database migrated."))
+        if not no_demo:
+            self._load_demo()
+        processes = [self._start_worker(), self._start_web(addr)]
+        self.stdout.write(self.style.SUCCESS(
+            f"\nBlog:        http://{addr}/\nAdmin queue: http://{addr}/admin/moderation/"
+            f"queuedcomment/\nAPI:         http://{addr}/api/v1/posts/\nCtrl-C stops both."
+        ))
+        self._wait(processes)
+
+    def _load_demo(self) -> None:
+        call_command("import_posts", str(DEMO_DIR), verbosity=0)
+        call_command("demo_moderator")
+
+    def _start_worker(self) -> subprocess.Popen[bytes]:
+        self.stdout.write(f"Starting a Celery worker with beat (broker {_safe(settings)}) …")
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "blog", "worker", "--beat", "-l", "info",
+             "--concurrency", "2"], env=os.environ.copy(),
+        )
+
+    def _start_web(self, addr: str) -> subprocess.Popen[bytes]:
+        self.stdout.write(f"Starting the web server on http://{addr}/ …")
+        return subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", addr],
+                                cwd=settings.BASE_DIR, env=os.environ.copy())
+
+    def _wait(self, processes: list[subprocess.Popen[bytes]]) -> None:
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+            self.stderr.write("A process stopped; stopping the other one.")
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping …")
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def _safe(conf: Any) -> str:
+    url = str(conf.CELERY_BROKER_URL)
+    return url.split("@")[-1] if "@" in url else url
