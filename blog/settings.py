@@ -172,6 +172,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Threadkeeper comment service",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for the status choices (the model field and history's from/to share them).
+    "ENUM_NAME_OVERRIDES": {"CommentStatusEnum": "comments.models.Status"},
 }
 
 # --- CORS: only the origins the operator lists may embed the widget or call the API.
@@ -220,6 +222,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds every subdomain for years: the operator opts in, not a warning.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
