@@ -29,6 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Database migrated."))
         if not no_demo:
             self._load_demo()
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the children too
         processes = [self._start_worker(), self._start_web(addr)]
         self.stdout.write(self.style.SUCCESS(
             f"\nBlog:        http://{addr}/\nAdmin queue: http://{addr}/admin/moderation/"
@@ -37,8 +38,13 @@ class Command(BaseCommand):
         self._wait(processes)
 
     def _load_demo(self) -> None:
-        call_command("import_posts", str(DEMO_DIR), verbosity=0)
-        call_command("demo_moderator")
+        from blog.demo_data import demo_comments_load
+
+        call_command("import_posts", str(DEMO_DIR), verbosity=0, stdout=self.stdout,
+                     stderr=self.stderr)
+        added = demo_comments_load(path=DEMO_DIR / "comments.yaml")
+        self.stdout.write(f"Demo comments: {added} added.")
+        call_command("demo_moderator", stdout=self.stdout)
 
     def _start_worker(self) -> subprocess.Popen[bytes]:
         self.stdout.write(f"Starting a Celery worker with beat (broker {_safe(settings)}) …")
@@ -49,8 +55,10 @@ class Command(BaseCommand):
 
     def _start_web(self, addr: str) -> subprocess.Popen[bytes]:
         self.stdout.write(f"Starting the web server on http://{addr}/ …")
-        return subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", addr],
-                                cwd=settings.BASE_DIR, env=os.environ.copy())
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [sys.executable, "manage.py", "runserver", "--noreload", addr],
+            cwd=settings.BASE_DIR, env=os.environ.copy(),
+        )
 
     def _wait(self, processes: list[subprocess.Popen[bytes]]) -> None:
         try:
@@ -68,6 +76,10 @@ class Command(BaseCommand):
                     process.wait(20)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _safe(conf: Any) -> str:
