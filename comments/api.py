@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from blog.models import Post
-from comments import checks, sanitize, services
+from comments import checks, idempotency, sanitize, services
 from comments.clientip import client_ip
 from comments.conf import comments_setting
 from comments.models import Comment, Status
@@ -27,7 +27,12 @@ from comments.serializers import (
     PublicComment,
     SubmittedComment,
 )
-from comments.throttles import PreviewThrottle, SubmitIPThrottle, SubmitPostThrottle
+from comments.throttles import (
+    PreviewThrottle,
+    SubmitIPThrottle,
+    SubmitPostThrottle,
+    check_post_hourly_cap,
+)
 
 EDIT_TOKEN_HEADER = "HTTP_X_EDIT_TOKEN"
 
@@ -51,6 +56,8 @@ class ThreadView(generics.ListCreateAPIView):
 
     def get_throttles(self) -> list[Any]:
         if self.request.method == "POST":
+            if idempotency.answered(idempotency.slot_for(self.request, self.kwargs["slug"])):
+                return []  # a retry gets its first answer back; it is not a new submit
             return [SubmitIPThrottle(), SubmitPostThrottle()]
         return []
 
@@ -77,6 +84,12 @@ class ThreadView(generics.ListCreateAPIView):
 
     @extend_schema(request=CommentInput, responses={201: SubmittedComment})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        slot = idempotency.slot_for(request, self.blog_post.slug)
+        if slot is None:
+            return self._create(request)
+        return idempotency.run_once(slot, request.data, lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         data = CommentInput(data=request.data)
         data.is_valid(raise_exception=True)
         submitted = self._submit(request, data.validated_data)
@@ -87,6 +100,7 @@ class ThreadView(generics.ListCreateAPIView):
                         headers={"Location": request.build_absolute_uri(location)})
 
     def _submit(self, request: Request, values: dict[str, Any]) -> services.Submitted:
+        check_post_hourly_cap(self.blog_post)
         parent = None
         if values.get("parent"):
             parent = Comment.objects.filter(pk=values["parent"], post=self.blog_post).first()

@@ -40,8 +40,15 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     "CLOSE_AFTER_DAYS": None,
     # Sanitizer backend: "bleach" (default) or "nh3".
     "SANITIZER": "bleach",
-    # Keep IP addresses this many days, then anonymize them.
+    # Keep IP addresses this many days, then anonymize them: the periodic task
+    # `comments.anonymize_old_ips` clears ip_address (and user_agent, referrer) and keeps
+    # only ip_network (/24 or /64), which network reputation still uses.
     "IP_RETENTION_DAYS": 30,
+    # How long a submit's Idempotency-Key remembers its first answer, in seconds.
+    "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,
+    # At most this many comments per post in any hour, all readers together (429 beyond);
+    # None switches the cap off.
+    "MAX_COMMENTS_PER_POST_PER_HOUR": 300,
 }
 
 MODERATION_DEFAULTS: dict[str, Any] = {
@@ -51,18 +58,27 @@ MODERATION_DEFAULTS: dict[str, Any] = {
     "SPAM_THRESHOLD": 0.97,
     # The spam signals, in order; a site may add its own functions `signal(facts)`.
     "SIGNALS": [
+        "moderation.scoring.rules.text_classifier",
         "moderation.scoring.rules.links",
         "moderation.scoring.rules.shorteners",
+        "moderation.scoring.rules.self_promotion",
+        "moderation.scoring.rules.length",
+        "moderation.scoring.rules.capitals",
         "moderation.scoring.rules.spam_link_domains",
         "moderation.scoring.rules.author_history",
         "moderation.scoring.rules.ip_history",
         "moderation.scoring.rules.blocklist",
+        "moderation.akismet.akismet_check",
     ],
     # Comments still unscored after this many seconds are queued again by the sweep.
     "SWEEP_AFTER_SECONDS": 120,
-    # Akismet: off unless a key is set.
+    # Akismet: off unless a key is set. BLOG_URL is the site's address (Akismet's "blog").
     "AKISMET_API_KEY": "",
     "AKISMET_BLOG_URL": "",
+    # Another Akismet-compatible endpoint, if any; seconds to wait for an answer; is_test=1.
+    "AKISMET_API_URL": "https://rest.akismet.com",
+    "AKISMET_TIMEOUT": 2.0,
+    "AKISMET_IS_TEST": False,
 }
 
 

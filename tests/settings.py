@@ -17,6 +17,7 @@ from blog.settings import COMMENTS, DATABASES  # noqa: E402
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
-COMMENTS = {**COMMENTS, "SUBMIT_RATE": None, "SUBMIT_RATE_PER_POST": None}
+COMMENTS = {**COMMENTS, "SUBMIT_RATE": None, "SUBMIT_RATE_PER_POST": None,
+            "MAX_COMMENTS_PER_POST_PER_HOUR": None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("THREADKEEPER_TEST_DB", "test_threadkeeper")}
