@@ -1,0 +1,359 @@
+"""The embeddable widget in headless Chromium, on a host page from another origin."""
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from comments.models import Status
+from tests.browser.conftest import SCREENSHOTS, call_api, embed_page
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def blog_post(transactional_db: None) -> Any:
+    return PostFactory(slug="hello-world", title="Hello, world")
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    """A fresh reader (own storage) in the light scheme."""
+    context = browser.new_context(color_scheme="light", viewport={"width": 900, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def open_thread(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator("#comments")).to_have_attribute("data-tk-state", "ready")
+
+
+def test_thread_renders_replies_under_their_parents_in_order(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """Approved comments appear in thread order, replies nested under their parent."""
+    a = CommentFactory(post=blog_post, author_name="Ada", body_html="<p>First!</p>")
+    a1 = CommentFactory(post=blog_post, parent=a, author_name="Bob")
+    a1a = CommentFactory(post=blog_post, parent=a1, author_name="Cy")
+    b = CommentFactory(post=blog_post, author_name="Dee")
+    a2 = CommentFactory(post=blog_post, parent=a, author_name="Eve")
+    CommentFactory(post=blog_post, author_name="Mallory", status=Status.PENDING)
+    open_thread(page, host_site.add("/thread/", embed_page(api_origin)))
+
+    ids = page.locator("li[data-comment-id]").evaluate_all(
+        "els => els.map(e => Number(e.dataset.commentId))"
+    )
+    assert ids == [a.pk, a1.pk, a1a.pk, a2.pk, b.pk]
+    replies_of_a = page.locator(f"#tk-comment-{a.pk} > .tk-replies > li")
+    expect(replies_of_a).to_have_count(2)
+    expect(page.locator(".tk-heading")).to_have_text("5 comments")
+    expect(page.get_by_text("Mallory")).to_have_count(0)
+
+
+def fill_form(form: Any, *, name: str, email: str, body: str, url: str = "") -> None:
+    form.get_by_label("Name").fill(name)
+    form.get_by_label("E-mail").fill(email)
+    if url:
+        form.get_by_label("Website").fill(url)
+    form.get_by_label("Comment").fill(body)
+
+
+def test_reader_posts_sees_pending_then_approved_replies_edits_and_deletes(
+    page, blog_post, widget_settings, host_site, api_origin, moderator_token
+):
+    """A reader's comment shows as pending, then approved after moderation; reply, edit, delete."""
+    url = host_site.add("/flow/", embed_page(api_origin))
+    open_thread(page, url)
+    form = page.locator("form.tk-form").first
+    fill_form(form, name="Grace", email="grace@example.org", body="Hello **there**")
+    form.get_by_role("button", name="Post comment").click()
+
+    mine = page.locator("li.tk-pending.tk-own")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("Awaiting moderation")
+    expect(mine.locator(".tk-main > .tk-body strong")).to_have_text("there")
+    expect(form.locator(".tk-status")).to_have_text("Thanks! Your comment is awaiting moderation.")
+    comment_id = int(mine.get_attribute("data-comment-id"))
+
+    page.reload()
+    expect(page.locator(f"li.tk-pending[data-comment-id='{comment_id}']")).to_be_visible()
+
+    status, _ = call_api(
+        f"{api_origin}/api/v1/moderation/comments/{comment_id}/approve/",
+        method="POST",
+        token=moderator_token,
+    )
+    assert status == 200
+    page.reload()
+    approved = page.locator(f"li[data-comment-id='{comment_id}']")
+    expect(approved).not_to_have_class(re.compile(r"tk-pending"))
+    expect(approved).not_to_contain_text("Awaiting moderation")
+    expect(page.locator(".tk-heading")).to_have_text("1 comment")
+    expect(approved.locator(".tk-left")).to_contain_text(re.compile(r"edit for \d+ more minutes"))
+
+    approved.get_by_role("button", name="Reply").click()
+    reply_form = approved.locator("form.tk-reply-form")
+    expect(reply_form.get_by_label("Name")).to_be_focused()
+    fill_form(reply_form, name="Grace", email="grace@example.org", body="Answering myself.")
+    reply_form.get_by_role("button", name="Post reply").click()
+    reply = approved.locator(".tk-replies > li.tk-pending")
+    expect(reply).to_contain_text("Answering myself.")
+
+    reply.locator(".tk-actions").get_by_role("button", name="Edit").first.click()
+    edit_form = reply.locator("form.tk-edit-form")
+    edit_form.get_by_label("Comment").fill("Answering myself, better.")
+    edit_form.get_by_role("button", name="Save changes").click()
+    expect(reply.locator(".tk-main > .tk-body")).to_have_text("Answering myself, better.")
+    expect(reply.locator(".tk-edited")).to_be_visible()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    reply.locator(".tk-actions").get_by_role("button", name="Delete").first.click()
+    expect(reply).to_have_count(0)
+    page.reload()
+    expect(page.locator(f"li[data-comment-id='{comment_id}']")).to_be_visible()
+    expect(page.locator("li[data-comment-id]")).to_have_count(1)
+
+
+def test_server_field_error_is_shown_in_words_next_to_the_field(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """A 400 from the server marks the field at fault with its message; nothing typed is lost."""
+    widget_settings.COMMENTS = {**widget_settings.COMMENTS, "MAX_BODY_LENGTH": 20}
+    open_thread(page, host_site.add("/bad-input/", embed_page(api_origin)))
+    form = page.locator("form.tk-form").first
+    body = "This comment is far longer than twenty characters."
+    fill_form(form, name="Hal", email="hal@example.org", body=body, url="javascript:alert(1)")
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(form.locator(".tk-field-author_url").locator(".tk-field-error")).to_have_text(
+        "Enter a web address starting with http:// or https://."
+    )
+    expect(form.locator(".tk-field-body .tk-field-error")).to_contain_text(
+        "no more than 20 characters"
+    )
+    expect(form.get_by_label("Comment")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator(".tk-status.tk-is-error")).to_have_text("Please check the marked fields.")
+    expect(form.get_by_label("Comment")).to_have_value(body)
+    expect(page.locator("li[data-comment-id]")).to_have_count(0)
+
+
+def test_closed_comments_answer_is_shown_in_words(
+    page, blog_post, widget_settings, host_site, api_origin, moderator_token
+):
+    """A 403 (comments closed after the form was shown) says the comments are closed."""
+    open_thread(page, host_site.add("/closing/", embed_page(api_origin)))
+    status, _ = call_api(
+        f"{api_origin}/api/v1/posts/{blog_post.slug}/",
+        method="PATCH",
+        token=moderator_token,
+        data={"comments_enabled": False},
+    )
+    assert status == 200
+    form = page.locator("form.tk-form").first
+    fill_form(form, name="Ivy", email="ivy@example.org", body="Am I too late?")
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(form.locator(".tk-status.tk-is-error")).to_have_text("Comments are closed on this post.")
+    expect(form.get_by_label("Comment")).to_have_value("Am I too late?")
+    page.reload()
+    expect(page.locator(".tk-notice")).to_have_text("Comments are closed on this post.")
+    expect(page.locator("form.tk-form")).to_have_count(0)
+
+
+def test_rate_limit_says_how_long_to_wait(page, blog_post, widget_settings, host_site, api_origin):
+    """A 429 tells the reader to slow down and for how many seconds."""
+    widget_settings.COMMENTS = {**widget_settings.COMMENTS, "SUBMIT_RATE": "1/min"}
+    open_thread(page, host_site.add("/busy/", embed_page(api_origin)))
+    form = page.locator("form.tk-form").first
+    fill_form(form, name="Jo", email="jo@example.org", body="One.")
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.locator("li.tk-pending")).to_have_count(1)
+    form.get_by_label("Comment").fill("Two, right away.")
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(form.locator(".tk-status.tk-is-error")).to_have_text(
+        re.compile(r"^Slow down — try again in \d+ s\.$")
+    )
+    expect(form.get_by_label("Comment")).to_have_value("Two, right away.")
+    expect(page.locator("li.tk-pending")).to_have_count(1)
+
+
+def test_keyboard_alone_posts_a_comment(page, blog_post, widget_settings, host_site, api_origin):
+    """Tab, typing and Enter alone reach every field and post; focus lands on the new comment."""
+    open_thread(page, host_site.add("/keys/", embed_page(api_origin)))
+    keys = page.keyboard
+    form = page.locator("form.tk-form").first
+    keys.press("Tab")
+    expect(form.get_by_label("Name")).to_be_focused()
+    keys.type("Kim")
+    keys.press("Tab")
+    expect(form.get_by_label("E-mail")).to_be_focused()
+    keys.type("kim@example.org")
+    keys.press("Tab")
+    expect(form.get_by_label("Website")).to_be_focused()
+    keys.press("Tab")
+    expect(form.get_by_label("Comment")).to_be_focused()
+    keys.type("Typed without a mouse.")
+    keys.press("Tab")
+    expect(form.get_by_label("Remember me in this browser")).to_be_focused()
+    keys.press("Tab")
+    expect(form.get_by_role("button", name="Post comment")).to_be_focused()
+    keys.press("Enter")
+
+    mine = page.locator("li.tk-pending")
+    expect(mine).to_contain_text("Typed without a mouse.")
+    expect(mine).to_be_focused()
+
+
+def strict_csp(api_origin: str) -> dict[str, str]:
+    return {
+        "Content-Security-Policy": (
+            f"default-src 'none'; script-src {api_origin}; style-src {api_origin}; "
+            f"connect-src {api_origin}; img-src {api_origin} data:"
+        )
+    }
+
+
+def test_widget_works_on_a_host_page_with_a_strict_csp(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """Under a CSP that allows only the comment server, the thread loads and posting works."""
+    CommentFactory(post=blog_post, author_name="Lee", body_html="<p>Strict and fine.</p>")
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    open_thread(page, host_site.add("/csp/", embed_page(api_origin), strict_csp(api_origin)))
+    expect(page.locator("li[data-comment-id]")).to_contain_text("Strict and fine.")
+    expect(page.locator(".tk-hp")).to_have_css("opacity", "0")  # embed.css loaded under the CSP
+
+    form = page.locator("form.tk-form").first
+    fill_form(form, name="Mo", email="mo@example.org", body="Posted under CSP.")
+    form.get_by_role("button", name="Preview").click()
+    expect(form.locator(".tk-preview")).to_contain_text("Posted under CSP.")
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.locator("li.tk-pending")).to_contain_text("Posted under CSP.")
+    assert violations == []
+
+
+def test_host_page_on_an_origin_not_allowed_cannot_load_the_thread(
+    page, blog_post, settings, host_site, api_origin
+):
+    """CORS refuses an origin missing from COMMENTS_ALLOWED_ORIGINS: the thread does not load."""
+    settings.CORS_ALLOWED_ORIGINS = ["https://blog.example"]
+    CommentFactory(post=blog_post, body_html="<p>Not for other sites.</p>")
+    page.goto(host_site.add("/stranger/", embed_page(api_origin)))
+    expect(page.locator("#comments")).to_have_attribute("data-tk-state", "error")
+    expect(page.locator(".tk-notice")).to_contain_text("Could not reach the comment server.")
+    expect(page.get_by_text("Not for other sites.")).to_have_count(0)
+
+
+def test_reader_never_sees_another_readers_pending_comment(
+    browser, blog_post, widget_settings, host_site, api_origin
+):
+    """Reader A's pending comment is visible to A after reload, and never to reader B."""
+    url = host_site.add("/two-readers/", embed_page(api_origin))
+    a_context, b_context = browser.new_context(), browser.new_context()
+    try:
+        a, b = a_context.new_page(), b_context.new_page()
+        open_thread(a, url)
+        form = a.locator("form.tk-form").first
+        fill_form(form, name="Ann", email="ann@example.org", body="Only Ann sees this for now.")
+        form.get_by_role("button", name="Post comment").click()
+        expect(a.locator("li.tk-pending")).to_have_count(1)
+        comment_id = a.locator("li.tk-pending").get_attribute("data-comment-id")
+
+        a.reload()
+        expect(a.locator("li.tk-pending")).to_contain_text("Only Ann sees this for now.")
+        open_thread(b, url)
+        expect(b.locator("li[data-comment-id]")).to_have_count(0)
+        expect(b.get_by_text("Only Ann sees this for now.")).to_have_count(0)
+
+        # Even knowing the id, a reader without Ann's edit token gets nothing.
+        b.evaluate(
+            """id => localStorage.setItem("tk-comments:own", JSON.stringify([{id: Number(id),
+            edit_token: "guessed", edit_expires_at: new Date(Date.now() + 6e5).toISOString(),
+            post: "hello-world", api: window.Threadkeeper.api, t: Date.now()}]))""",
+            comment_id,
+        )
+        open_thread(b, url)
+        expect(b.locator("li[data-comment-id]")).to_have_count(0)
+    finally:
+        a_context.close()
+        b_context.close()
+
+
+def test_count_spans_are_filled_from_one_request(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """Every data-comment-count span on a post list is filled from a single counts request."""
+    other = PostFactory(slug="second-post")
+    PostFactory(slug="quiet-post")
+    CommentFactory.create_batch(2, post=blog_post)
+    CommentFactory(post=other)
+    CommentFactory(post=other, status=Status.PENDING)
+    spans = "".join(
+        f'<p><span data-comment-count="{slug}">…</span></p>'
+        for slug in ("hello-world", "second-post", "quiet-post", "hello-world")
+    )
+    counts_requests: list[str] = []
+    page.on(
+        "request", lambda r: counts_requests.append(r.url) if "/api/v1/counts/" in r.url else None
+    )
+    page.goto(host_site.add("/list/", embed_page(api_origin, slug=None, extra=spans)))
+
+    filled = page.locator("[data-tk-count]")
+    expect(filled).to_have_count(4)
+    expect(filled).to_have_text(["2 comments", "1 comment", "0 comments", "2 comments"])
+    assert len(counts_requests) == 1
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_of_thread_and_form(
+    browser, blog_post, widget_settings, host_site, api_origin, scheme
+):
+    """The thread and the form follow the reader's color scheme; screenshots are saved."""
+    root = CommentFactory(
+        post=blog_post,
+        author_name="Ada Lovelace",
+        author_url="https://ada.example",
+        body_html="<p>The engine weaves <em>algebraic patterns</em>.</p>",
+    )
+    reply = CommentFactory(
+        post=blog_post,
+        parent=root,
+        author_name="Charles",
+        body_html="<p>Just as the Jacquard loom weaves flowers.</p>",
+    )
+    CommentFactory(
+        post=blog_post,
+        parent=reply,
+        author_name="Ada Lovelace",
+        body_html="<p>Quite so. <code>print(42)</code></p>",
+    )
+    CommentFactory(
+        post=blog_post,
+        author_name="Grace",
+        body_html="<blockquote><p>A ship in port is safe.</p></blockquote>"
+        "<p>But that is not what ships are built for.</p>",
+    )
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 760, "height": 900})
+    try:
+        page = context.new_page()
+        open_thread(page, host_site.add(f"/shots-{scheme}/", embed_page(api_origin)))
+        background = page.locator("#comments").evaluate("e => getComputedStyle(e).backgroundColor")
+        assert background == ("rgb(21, 24, 29)" if scheme == "dark" else "rgb(255, 255, 255)")
+        form = page.locator("form.tk-form").first
+        fill_form(form, name="Reader", email="reader@example.org", body="Nice **thread**!")
+        form.get_by_role("button", name="Preview").click()
+        expect(form.locator(".tk-preview strong")).to_have_text("thread")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("ol.tk-thread").screenshot(path=SCREENSHOTS / f"widget-thread-{scheme}.png")
+        form.screenshot(path=SCREENSHOTS / f"widget-form-{scheme}.png")
+        page.locator("#comments").screenshot(path=SCREENSHOTS / f"widget-{scheme}.png")
+    finally:
+        context.close()
