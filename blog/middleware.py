@@ -1,7 +1,9 @@
 """Middleware: security headers, oversize requests (413), database outages (503)."""
 
+import io
 from collections.abc import Callable
 
+from django.core.handlers.wsgi import LimitedStream
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -16,22 +18,40 @@ CSP = (
 )
 
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
 class SecurityHeadersMiddleware:
-    """A strict Content-Security-Policy and friends on every answer that has none."""
+    """A strict Content-Security-Policy and friends on every answer, static files included.
+
+    Outermost, so answers made early (static files, 413, 503) get them too; a view that set
+    its own (the avatar SVGs' tighter policy) keeps it.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         return response
 
 
 class RequestSizeLimitMiddleware:
-    """Refuse a request whose declared body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE (413)."""
+    """Refuse a request body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (413), declared or chunked.
+
+    A chunked body (no Content-Length) is read up to the limit when the server has decoded
+    the framing (`wsgi.input_terminated`, as gunicorn does) and handed on as a plain body;
+    a server that cannot frame it gets 411, so the body is never silently dropped.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -45,11 +65,26 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             return JsonResponse({"detail": "Content-Length is not a number."}, status=400)
         if limit is not None and length > limit:
-            return JsonResponse(
-                {"detail": f"The request body is {length} bytes; the limit is {limit}."},
-                status=413,
-            )
+            return _too_large(f"The request body is {length} bytes; the limit is {limit}.")
+        if not length and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return self._chunked(request, limit) or self.get_response(request)
         return self.get_response(request)
+
+    def _chunked(self, request: HttpRequest, limit: int | None) -> HttpResponse | None:
+        if not request.META.get("wsgi.input_terminated"):
+            return JsonResponse(
+                {"detail": "Send the request body with a Content-Length."}, status=411
+            )
+        body = request.META["wsgi.input"].read(-1 if limit is None else limit + 1)
+        if limit is not None and len(body) > limit:
+            return _too_large(f"The request body is over the limit of {limit} bytes.")
+        request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[attr-defined]
+        request.META["CONTENT_LENGTH"] = str(len(body))
+        return None
+
+
+def _too_large(message: str) -> HttpResponse:
+    return JsonResponse({"detail": f"{message} Send a shorter comment."}, status=413)
 
 
 class DatabaseUnavailableMiddleware:
