@@ -371,9 +371,12 @@
       own: new Map(),         // comment id -> own entry from localStorage
     };
 
+    // Progressive enhancement: a thread the server rendered into #comments stays
+    // readable until ours is ready (and stays put if ours cannot load).
+    const serverThread = root.children.length > 0;
     root.classList.add("tk-root");
     root.setAttribute("data-tk-state", "loading");
-    root.setAttribute("aria-busy", "true");
+    if (!serverThread) root.setAttribute("aria-busy", "true");
 
     // Skeleton: heading, notices, the new-comment form, the list, "load more".
     const headingId = uid();
@@ -386,7 +389,16 @@
     const moreBox = h("div", { class: "tk-more-box" });
     const section = h("section", { class: "tk-section", "aria-labelledby": headingId },
       heading, notice, formSlot, list, moreBox, live);
-    root.replaceChildren(section);
+    if (!serverThread) root.replaceChildren(section);
+
+    /** Put our thread in place of the server's, once, and honor a #tk-comment-N link. */
+    function mount() {
+      if (section.parentNode === root) return;
+      if (notice.parentNode !== section) heading.after(notice);
+      root.replaceChildren(section);
+      const target = /^#tk-comment-\d+$/.test(location.hash) && document.getElementById(location.hash.slice(1));
+      if (target && serverThread) target.scrollIntoView();
+    }
 
     /** Say something to screen readers (and nothing visible). */
     function announce(msg) {
@@ -452,6 +464,7 @@
     }
 
     function ready() {
+      mount();
       root.setAttribute("data-tk-state", "ready");
       root.removeAttribute("aria-busy");
       emit(root, "tk:ready", { post: slug, count: st.count });
@@ -462,6 +475,8 @@
       root.removeAttribute("aria-busy");
       fill(notice, h("span", { class: "tk-error" }, msg), " ",
         final ? null : h("button", { type: "button", class: "tk-btn", onclick: load }, t("retry")));
+      // Keep the server's thread on screen; show the problem under it.
+      if (section.parentNode !== root) root.append(notice);
       emit(root, "tk:error", { post: slug, message: msg });
     }
 
@@ -960,15 +975,16 @@
         author_name: payload.author_name, author_url: payload.author_url || null,
         avatar_url: null, parent: payload.parent == null ? null : payload.parent,
         created_at: new Date().toISOString(), edited_at: null,
-      }, c, { status: c.status || "pending" });
+      }, c, { status: c.status === "approved" ? "approved" : "pending" });
       const rec = addOwnItem(item);
       if (item.status === "approved") changeCount(1);
 
-      const msg = item.status === "pending" ? t("posted_pending") : t("posted");
+      const msg = item.status === "approved" ? t("posted") : t("posted_pending");
       f.fields.body.control.value = "";
       f.preview.hidden = true;
       if (f.parent) {
         closeReply(f.parent, false);
+        f.form.remove();
         f.parent.replyForm = null;
       } else {
         setStatus(f, msg);
