@@ -1,7 +1,11 @@
 """Benchmark the spam scorer leave-one-video-out on the YouTube Spam Collection.
 
-Run: ``.venv/bin/python bench/spam_quality.py``. Pure Python; no Django needed. All scoring
-goes through ``build_scorer`` so it can later be pointed at the real DB-backed code.
+Run: ``.venv/bin/python bench/spam_quality.py [--no-db]``. Scores through the production
+code: the signal functions listed in MODERATION["SIGNALS"] (loaded by the same registry the
+worker uses), ``moderation.scoring.score_facts`` and ``moderation.policy.decide``. Facts are
+built in memory (classifier counts and reputation as the database would hold them after
+moderators decided the training comments); the throughput part also scores through
+``moderation.services.comment_score`` on a throwaway test database.
 
 Data: Alberto, T.C., Lochter, J.V., Almeida, T.A. TubeSpam: Comment Spam Filtering on
 YouTube. ICMLA'15, 1-6, Miami, 2015 (YouTube Spam Collection v1, CC BY 4.0), read from
@@ -10,19 +14,35 @@ YouTube. ICMLA'15, 1-6, Miami, 2015 (YouTube Spam Collection v1, CC BY 4.0), rea
 
 import csv
 import math
+import os
 import random
-import re
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
-from moderation.scoring import classifier, text
+import django  # noqa: E402
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "spam"
+django.setup()
+
+from comments.conf import MODERATION_DEFAULTS  # noqa: E402
+from moderation import policy  # noqa: E402
+from moderation.scoring import Facts, score_facts  # noqa: E402
+from moderation.scoring import classifier as bayes  # noqa: E402
+from moderation.scoring import text as textmod  # noqa: E402
+from moderation.scoring.registry import active_signals  # noqa: E402
+from moderation.scoring.reputation import (  # noqa: E402
+    reputation_fields,
+    reputation_keys,
+    reputation_learn,
+)
+
+DATA = ROOT.parent / "shared" / "data" / "spam"
 CITATION = (
     "Data: YouTube Spam Collection v1 (CC BY 4.0) - Alberto, Lochter, Almeida, "
     "'TubeSpam: Comment Spam Filtering on YouTube', ICMLA'15."
@@ -31,129 +51,63 @@ MAX_FPR = 0.01  # spam_threshold: lowest score with inner-validation FPR at most
 MAX_SPAM_APPROVED = 0.03  # hold_threshold: highest score auto-approving at most this spam
 SEED = 20151209
 
-Row = tuple[str, bool]  # (comment text, is_spam)
+
+@dataclass(frozen=True)
+class Row:
+    text: str
+    author: str
+    is_spam: bool
+
+
 Folds = dict[str, list[Row]]
-
-# --- rule features: vocabulary-independent signals, proposed for moderation.scoring.rules
-
-SHORTENERS = frozenset(
-    {
-        *("bit.ly", "goo.gl", "tinyurl.com", "t.co", "ow.ly", "is.gd", "adf.ly", "tiny.cc"),
-        *("bit.do", "buff.ly", "cutt.ly", "rebrand.ly", "shorturl.at", "linkbucks.com"),
-        *("adfoc.us", "sh.st"),
-    }
-)
-SELF_PROMOTION = re.compile(
-    r"\b(?:check out|check|visit|subscribe to|sub to|follow|watch)\s+(?:out\s+)?(?:my|me|our)\b"
-)
-FEATURES = (
-    "classifier_logit",
-    *("links", "shortener", "self_promotion", "log_length", "caps", "exclaims"),
-)
-
-
-def rule_features(raw: str) -> list[float]:
-    """Return the rule signals of one comment (``FEATURES`` after the classifier)."""
-    visible = text.normalize(raw, lowercase=False)
-    normalized = visible.lower()
-    hosts = set(text.url_hosts(normalized))
-    letters = [c for c in visible if c.isalpha()]
-    caps = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 8 else 0.0
-    return [
-        float(min(len(hosts), 3)),
-        float(bool(hosts & SHORTENERS)),
-        float(bool(SELF_PROMOTION.search(normalized))),
-        math.log1p(len(normalized)),
-        caps,
-        min(visible.count("!"), 5) / 5,
-    ]
-
-
-def classifier_logit(counts: classifier.TokenCounts, raw: str) -> float:
-    """Return the classifier's spam probability as clipped log-odds."""
-    p = min(max(classifier.classify(counts, text.tokens(raw)).probability, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
-# --- the scorer under test: the one place to switch to the DB-backed scoring code
 
 
 @dataclass
 class Scorer:
-    """Classifier counts plus a logistic combination of its log-odds with rule features."""
+    """What the database would hold after moderators decided some comments."""
 
-    counts: classifier.TokenCounts
-    weights: list[float] = field(default_factory=lambda: [1.0] + [0.0] * 6)
-    bias: float = 0.0
+    counts: bayes.TokenCounts = field(default_factory=bayes.TokenCounts)
+    reputation: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
-    def features(self, raw: str) -> list[float]:
-        """Return the combiner's inputs for one comment."""
-        return [classifier_logit(self.counts, raw), *rule_features(raw)]
+    def facts(self, row: Row) -> Facts:
+        """Return the facts the worker would gather for this comment."""
+        email = f"{row.author.lower()}@youtube.invalid"
+        hosts = textmod.url_hosts(textmod.normalize(row.text))
+        return Facts(text=textmod.normalize(row.text, lowercase=False), raw=row.text,
+                     author_name=row.author, author_email=email, model=self.counts,
+                     **reputation_fields(self.reputation, email=email, ip=None, network="",
+                                         domains=hosts))
 
-    def score(self, raw: str) -> float:
-        """Return the combined spam score 0..1 of one comment."""
-        z = self.bias + sum(w * x for w, x in zip(self.weights, self.features(raw), strict=True))
-        return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
+    def score(self, row: Row) -> float:
+        """Return the production scorer's 0..1 score of one comment."""
+        return score_facts(active_signals(), self.facts(row)).value
 
-    def learn(self, raw: str, *, is_spam: bool) -> None:
-        """Teach the classifier one moderator decision (the combiner stays fixed)."""
-        classifier.learn(self.counts, text.tokens(raw), is_spam=is_spam)
-
-
-def train_counts(rows: Sequence[Row]) -> classifier.TokenCounts:
-    """Return classifier counts learned from ``rows``."""
-    counts = classifier.TokenCounts()
-    for raw, is_spam in rows:
-        classifier.learn(counts, text.tokens(raw), is_spam=is_spam)
-    return counts
+    def learn(self, row: Row) -> None:
+        """Teach one moderator decision: classifier tokens and reputation, as the worker does."""
+        facts = self.facts(row)
+        bayes.learn(self.counts, facts.tokens, is_spam=row.is_spam)
+        keys = reputation_keys(email=facts.author_email, ip=None, network="",
+                               domains=textmod.url_hosts(facts.normalized))
+        reputation_learn(self.reputation, keys, is_spam=row.is_spam)
 
 
-def build_scorer(groups: Folds) -> tuple[Scorer, list[float], list[bool]]:
-    """Train on labelled groups; return the scorer and its inner out-of-fold scores.
+def trained(rows: Sequence[Row]) -> Scorer:
+    """Return a scorer that learned every row."""
+    scorer = Scorer()
+    for row in rows:
+        scorer.learn(row)
+    return scorer
 
-    The combiner weights are fitted on inner leave-one-group-out classifier outputs, so
-    they and the thresholds never see the outer test video.
-    """
-    inner_x: list[list[float]] = []
-    inner_y: list[bool] = []
+
+def inner_scores(groups: Folds) -> tuple[list[float], list[bool]]:
+    """Return leave-one-group-out scores inside the training videos (for thresholds)."""
+    scores: list[float] = []
+    labels: list[bool] = []
     for held in groups:
-        rest = [row for name, rows in groups.items() if name != held for row in rows]
-        probe = Scorer(train_counts(rest))
-        inner_x += [probe.features(raw) for raw, _ in groups[held]]
-        inner_y += [is_spam for _, is_spam in groups[held]]
-    weights, bias = fit_logistic(inner_x, inner_y)
-    scorer = Scorer(train_counts([row for rows in groups.values() for row in rows]))
-    scorer.weights, scorer.bias = weights, bias
-    oof = [1 / (1 + math.exp(-max(min(_dot(weights, x) + bias, 30), -30))) for x in inner_x]
-    return scorer, oof, inner_y
-
-
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    """Return the dot product of two vectors."""
-    return sum(x * y for x, y in zip(a, b, strict=True))
-
-
-def fit_logistic(
-    xs: list[list[float]], ys: list[bool], *, l2: float = 0.01, steps: int = 300
-) -> tuple[list[float], float]:
-    """Fit L2-regularised logistic regression by gradient descent; return raw-scale weights."""
-    dims = len(xs[0])
-    mean = [sum(x[j] for x in xs) / len(xs) for j in range(dims)]
-    std = [
-        max(1e-9, math.sqrt(sum((x[j] - mean[j]) ** 2 for x in xs) / len(xs))) for j in range(dims)
-    ]
-    zs = [[(x[j] - mean[j]) / std[j] for j in range(dims)] for x in xs]
-    w, b = [0.0] * dims, 0.0
-    for _ in range(steps):
-        grad, grad_b = [0.0] * dims, 0.0
-        for z, y in zip(zs, ys, strict=True):
-            err = 1 / (1 + math.exp(-max(min(_dot(w, z) + b, 30), -30))) - y
-            grad_b += err
-            grad = [g + err * zj for g, zj in zip(grad, z, strict=True)]
-        b -= grad_b / len(zs)
-        w = [wj - (g / len(zs) + l2 * wj) for wj, g in zip(w, grad, strict=True)]
-    raw_w = [wj / s for wj, s in zip(w, std, strict=True)]
-    return raw_w, b - sum(wj * m for wj, m in zip(raw_w, mean, strict=True))
+        probe = trained([r for name, rows in groups.items() if name != held for r in rows])
+        scores += [probe.score(r) for r in groups[held]]
+        labels += [r.is_spam for r in groups[held]]
+    return scores, labels
 
 
 # --- metrics
@@ -182,10 +136,8 @@ def choose_thresholds(scores: Sequence[float], labels: Sequence[bool]) -> tuple[
     hams = sorted(s for s, y in zip(scores, labels, strict=True) if not y)
     spams = sorted(s for s, y in zip(scores, labels, strict=True) if y)
     allowed_fp = math.floor(MAX_FPR * len(hams))
-    # Spam at or above: just above the (allowed_fp+1)-th highest ham score.
     spam_threshold = math.nextafter(hams[-1 - allowed_fp], 2.0)
     allowed_fn = math.floor(MAX_SPAM_APPROVED * len(spams))
-    # Approved below: at the (allowed_fn+1)-th lowest spam score.
     hold_threshold = spams[allowed_fn]
     return min(hold_threshold, spam_threshold), spam_threshold
 
@@ -203,18 +155,22 @@ class Outcome:
 
 
 def evaluate(scores: Sequence[float], labels: Sequence[bool], hold: float, spam: float) -> Outcome:
-    """Return the metrics of deciding ``scores`` with (hold, spam) thresholds."""
-    flagged = [s >= spam for s in scores]
+    """Return the metrics of deciding ``scores`` with the production policy."""
+    limits = policy.Thresholds(hold=hold, spam=spam)
+    decided = [policy.decide(score=s, mode="post", thresholds=limits) for s in scores]
+    flagged = [d == policy.Decision.SPAM for d in decided]
     true_pos = sum(f and y for f, y in zip(flagged, labels, strict=True))
     n_spam = sum(labels)
     n_ham = len(labels) - n_spam
+    approved_spam = sum(d == policy.Decision.APPROVE and y
+                        for d, y in zip(decided, labels, strict=True))
     return Outcome(
         precision=true_pos / max(sum(flagged), 1),
         recall=true_pos / n_spam,
         fpr=sum(f and not y for f, y in zip(flagged, labels, strict=True)) / n_ham,
         auc=roc_auc(scores, labels),
-        held=sum(hold <= s < spam for s in scores) / len(scores),
-        spam_approved=sum(s < hold and y for s, y in zip(scores, labels, strict=True)) / n_spam,
+        held=sum(d == policy.Decision.HOLD for d in decided) / len(scores),
+        spam_approved=approved_spam / n_spam,
     )
 
 
@@ -226,7 +182,8 @@ def load_folds(folder: Path) -> Folds:
     folds: Folds = {}
     for path in sorted(folder.glob("*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
-            rows = [(r["CONTENT"], r["CLASS"].strip() == "1") for r in csv.DictReader(handle)]
+            rows = [Row(r["CONTENT"], r["AUTHOR"], r["CLASS"].strip() == "1")
+                    for r in csv.DictReader(handle)]
         folds[path.stem.split("-", 1)[-1]] = rows
     return folds
 
@@ -237,28 +194,19 @@ def stratified_sample(groups: Folds, size: int, seed: int) -> Folds:
     rng = random.Random(seed)
     picked = []
     for label in (True, False):
-        pool = [item for item in tagged if item[1][1] is label]
-        picked += rng.sample(pool, size // 2)
+        picked += rng.sample([item for item in tagged if item[1].is_spam is label], size // 2)
     sample: Folds = {name: [] for name in groups}
     for name, row in picked:
         sample[name].append(row)
     return sample
 
 
-def run_fold(train: Folds, test: list[Row]) -> tuple[Outcome, tuple[float, float], Scorer]:
-    """Train on ``train``, choose thresholds there, and evaluate on ``test``."""
-    scorer, oof, oof_labels = build_scorer(train)
-    hold, spam = choose_thresholds(oof, oof_labels)
-    scores = [scorer.score(raw) for raw, _ in test]
-    return evaluate(scores, [y for _, y in test], hold, spam), (hold, spam), scorer
-
-
 def learning_recall(scorer: Scorer, test: list[Row], spam: float) -> list[float]:
     """Score the test stream in order, learning each true label after; return quarter recalls."""
     hits: list[tuple[bool, bool]] = []
-    for raw, is_spam in test:
-        hits.append((scorer.score(raw) >= spam, is_spam))
-        scorer.learn(raw, is_spam=is_spam)
+    for row in test:
+        hits.append((scorer.score(row) >= spam, row.is_spam))
+        scorer.learn(row)
     quarter = math.ceil(len(hits) / 4)
     parts = [hits[i : i + quarter] for i in range(0, len(hits), quarter)]
     return [sum(f for f, y in p if y) / max(sum(y for _, y in p), 1) for p in parts]
@@ -269,6 +217,18 @@ def fmt(values: Sequence[float], width: int = 8) -> str:
     return "".join(f"{v:>{width}.3f}" for v in values)
 
 
+HEAD = "precis  recall     fpr     auc    held  spam_ok    hold    spam"
+
+
+def print_table(title: str, rows: list[tuple[str, Outcome, float, float]]) -> None:
+    """Print one table of per-video outcomes and their mean."""
+    print(f"\n{title}\n{'test video':<12}{HEAD}")
+    for name, outcome, hold, spam in rows:
+        print(f"{name:<12}{fmt(vars(outcome).values())}{fmt([hold, spam])}")
+    mean = [sum(v) / len(v) for v in zip(*(vars(o).values() for _, o, _, _ in rows), strict=True)]
+    print(f"{'mean':<12}{fmt(mean)}")
+
+
 def main() -> int:
     """Run every benchmark mode and print the tables; return the exit status."""
     if not DATA.is_dir() or not list(DATA.glob("*.csv")):
@@ -277,50 +237,70 @@ def main() -> int:
     folds = load_folds(DATA)
     print(CITATION)
     print(f"leave-one-video-out over {len(folds)} videos, {sum(map(len, folds.values()))} rows")
-    limits = f"FPR<={MAX_FPR}, spam approved<={MAX_SPAM_APPROVED}"
-    print(f"thresholds: chosen by inner LOVO on the training videos only, {limits}")
-    head = "precis  recall     fpr     auc    held  spam_ok    hold    spam"
-    print(f"\n{'test video':<12}{head}")
-    outcomes, weights, streams, elapsed, scored = [], [], [], 0.0, 0
+    print("signals: " + ", ".join(p.rsplit(".", 1)[-1] for p in MODERATION_DEFAULTS["SIGNALS"]))
+    defaults = (MODERATION_DEFAULTS["HOLD_THRESHOLD"], MODERATION_DEFAULTS["SPAM_THRESHOLD"])
+    chosen, at_defaults, streams, all_inner = [], [], [], ([], [])
     for name, test in folds.items():
         train = {k: v for k, v in folds.items() if k != name}
-        outcome, (hold, spam), scorer = run_fold(train, test)
-        outcomes.append(outcome)
-        weights.append([*scorer.weights, scorer.bias])
-        start = time.perf_counter()
-        for raw, _ in test:
-            scorer.score(raw)
-        elapsed += time.perf_counter() - start
-        scored += len(test)
-        print(f"{name:<12}{fmt(vars(outcome).values())}{fmt([hold, spam])}")
-        streams.append(learning_recall(scorer, test, spam))
-    mean = [
-        sum(vals) / len(vals) for vals in zip(*(vars(o).values() for o in outcomes), strict=True)
-    ]
-    print(f"{'mean':<12}{fmt(mean)}")
-    rate = scored / elapsed
-    print(f"\nthroughput: {rate:.0f} comments/s (tokens + rules + classifier), one process")
+        scores_in, labels_in = inner_scores(train)
+        all_inner[0].extend(scores_in)
+        all_inner[1].extend(labels_in)
+        hold, spam = choose_thresholds(scores_in, labels_in)
+        scorer = trained([r for rows in train.values() for r in rows])
+        scores = [scorer.score(r) for r in test]
+        labels = [r.is_spam for r in test]
+        chosen.append((name, evaluate(scores, labels, hold, spam), hold, spam))
+        at_defaults.append((name, evaluate(scores, labels, *defaults), *defaults))
+        streams.append(learning_recall(scorer, test, defaults[1]))
+    limits = f"FPR<={MAX_FPR}, spam approved<={MAX_SPAM_APPROVED}"
+    print_table(f"thresholds chosen per fold by inner LOVO on its training videos ({limits})",
+                chosen)
+    print_table("at the shipped defaults (MODERATION HOLD_THRESHOLD / SPAM_THRESHOLD)",
+                at_defaults)
+    pooled = choose_thresholds(*all_inner)
+    print(f"\npooled inner-validation thresholds (basis of the defaults): "
+          f"hold {pooled[0]:.3f}, spam {pooled[1]:.3f}")
     print_cold_start(folds)
-    print("\nlearning mode (moderator labels each test comment after scoring): recall per quarter")
+    print("\nlearning mode (moderator labels each test comment after scoring; classifier and "
+          "reputation learn): recall per quarter, default thresholds")
     for name, recalls in zip(folds, streams, strict=True):
         print(f"{name:<12}{fmt(recalls)}")
     print(f"{'mean':<12}{fmt([sum(q) / len(q) for q in zip(*streams, strict=True)])}")
-    print("\ncombiner weights (raw feature scale, mean over folds; logit = bias + sum w*x):")
-    for label, values in zip([*FEATURES, "bias"], zip(*weights, strict=True), strict=True):
-        print(f"  {label:<18}{sum(values) / len(values):>8.3f}")
+    print_throughput(folds, "--no-db" not in sys.argv)
     return 0
 
 
 def print_cold_start(folds: Folds) -> None:
     """Print AUC and FPR when only 100 or 300 labelled training comments exist."""
-    print("\ncold start (stratified sample of the training videos, seed fixed): auc / fpr")
+    print("\ncold start (stratified sample of the training videos, seed fixed): auc / fpr "
+          "at thresholds chosen by inner LOVO on the sample")
     for size in (100, 300):
         cells = []
         for name, test in folds.items():
             train = stratified_sample({k: v for k, v in folds.items() if k != name}, size, SEED)
-            outcome, _, _ = run_fold(train, test)
+            hold, spam = choose_thresholds(*inner_scores(train))
+            scorer = trained([r for rows in train.values() for r in rows])
+            scores = [scorer.score(r) for r in test]
+            outcome = evaluate(scores, [r.is_spam for r in test], hold, spam)
             cells.append(f"{name} {outcome.auc:.3f}/{outcome.fpr:.3f}")
         print(f"  n={size:<4}" + "  ".join(cells))
+
+
+def print_throughput(folds: Folds, with_db: bool) -> None:
+    """Print comments scored per second, pure path and (optionally) the worker's DB path."""
+    rows = [r for rows in folds.values() for r in rows]
+    scorer = trained(rows)
+    start = time.perf_counter()
+    for row in rows:
+        scorer.score(row)
+    rate = len(rows) / (time.perf_counter() - start)
+    print(f"\nthroughput, pure path (facts in memory, every signal, combine): {rate:.0f}/s")
+    if with_db:
+        from bench.throughput import db_rate
+
+        count, seconds, vendor = db_rate(rows)
+        print(f"throughput, worker path (comment_score on {vendor}: load, facts, signals, "
+              f"policy, save): {count / seconds:.0f}/s over {count} comments")
 
 
 if __name__ == "__main__":

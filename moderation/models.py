@@ -75,3 +75,26 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} from comment #{self.comment_id}"
+
+
+class ClassifierToken(models.Model):
+    """In how many spam and ham comments the classifier has seen one token."""
+
+    token = models.CharField(max_length=200, unique=True)
+    spam = models.PositiveIntegerField(default=0)
+    ham = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.token}: {self.spam} spam, {self.ham} ham"
+
+
+class ClassifierState(models.Model):
+    """The classifier's document counts, and a version bumped by every change (one row)."""
+
+    spam_docs = models.PositiveIntegerField(default=0)
+    ham_docs = models.PositiveIntegerField(default=0)
+    version = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"classifier v{self.version}: {self.spam_docs} spam, {self.ham_docs} ham"

@@ -6,8 +6,9 @@ from datetime import timedelta
 from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from comments.conf import moderation_setting
@@ -15,9 +16,11 @@ from comments.models import Comment, Status
 from comments.services import comment_set_status
 from moderation import policy
 from moderation.models import Lesson, Reputation
-from moderation.scoring import Score, combine, run_signals
+from moderation.scoring import Facts, Score, combine, run_signals
+from moderation.scoring.classifier import TokenCounts, learn
 from moderation.scoring.facts import facts_for, reputation_keys
 from moderation.scoring.registry import active_signals
+from moderation.scoring.store import model_add
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,9 @@ ACTIONS: dict[str, str] = {
     "spam": Status.SPAM,
     "ham": Status.APPROVED,
 }
+# The label a status teaches: spam, or ham for a published comment. A rejected comment
+# (off-topic, rude) teaches nothing: it is not spam, and not what the blog wants either.
+LEARNED_LABELS = {Status.SPAM: "spam", Status.APPROVED: "ham"}
 DECISION_STATUS = {policy.Decision.APPROVE: Status.APPROVED, policy.Decision.SPAM: Status.SPAM}
 
 
@@ -62,6 +68,36 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
                                reason=f"score {score.value:.2f}: {_summary(score)}")
     logger.info("scored comment %s rev %s: %.3f → %s", comment_id, revision, score.value, decision)
     return str(decision)
+
+
+STATUS_DECISION = {Status.APPROVED: "approve", Status.PENDING: "hold", Status.SPAM: "spam"}
+
+
+def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
+    """Score a comment again with today's scorer; return (decision before, decision now).
+
+    Comments a moderator decided keep their decision (both values are the same). With
+    `apply`, the new score is stored and a scorer-decided comment moves to its new status.
+    """
+    with transaction.atomic():
+        comment = (Comment.objects.select_for_update(of=("self",)).select_related("post", "user")
+                   .get(pk=comment_id))
+        before = STATUS_DECISION.get(comment.status, comment.status)
+        if comment.moderated_by_id is not None or comment.status not in STATUS_DECISION:
+            return before, before
+        score = score_of(comment)
+        after = str(policy.decide(score=score.value, mode=comment.post.moderation_mode,
+                                  thresholds=thresholds(), trusted=_trusted(comment),
+                                  force=score.force))
+        if apply:
+            comment.spam_score, comment.spam_reasons = score.value, score.reasons
+            comment.scored_at = timezone.now()
+            comment.save(update_fields=["spam_score", "spam_reasons", "scored_at"])
+            if after != before:
+                to = {"approve": Status.APPROVED, "hold": Status.PENDING, "spam": Status.SPAM}
+                comment_set_status(comment=comment, to=to[after], actor_label="rescore",
+                                   reason=f"rescored {score.value:.2f}: {_summary(score)}")
+    return before, after
 
 
 def score_of(comment: Comment) -> Score:
@@ -100,42 +136,115 @@ def comments_moderate(*, ids: Iterable[int], action: str, actor: AbstractBaseUse
 def comment_learn(*, comment_id: int) -> str | None:
     """Bring what the scorer learned from this comment in line with its current status.
 
-    Idempotent: a comment teaches at most one label at a time; when a moderator changes
-    their mind the old label is unlearned first, and a repeated run changes nothing.
+    Teaches the classifier (the comment's tokens) and the reputation tables (its e-mail,
+    IP, network and link domains), and tells Akismet when it is on. Idempotent: a comment
+    teaches at most one label at a time, stored in its `Lesson`; when a moderator changes
+    their mind the old label is unlearned first (with exactly the tokens it taught), and a
+    repeated or redelivered run changes nothing.
     """
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+        comment = (Comment.objects.select_for_update(of=("self",)).select_related("post")
+                   .filter(pk=comment_id).first())
         if comment is None:
             return None
-        wanted = {Status.SPAM: "spam", Status.APPROVED: "ham"}.get(comment.status)
+        wanted = LEARNED_LABELS.get(comment.status)
         lesson = Lesson.objects.select_for_update().filter(comment=comment).first()
         if lesson is not None and lesson.label == wanted:
             return wanted
+        # Akismet wants ham reports only for its mistakes: comments that looked like spam.
+        looked_spam = (lesson is not None and lesson.label == "spam") or any(
+            r.startswith("Akismet") for r in comment.spam_reasons or [])
         if lesson is not None:
-            _reputation_add(lesson.reputation_keys, lesson.label, -1)
+            _lesson_apply(lesson.label, lesson.tokens, lesson.reputation_keys, step=-1)
             lesson.delete()
         if wanted is not None:
+            tokens = sorted(set(facts_for(comment, with_model=False).tokens))
             keys = [list(k) for k in reputation_keys(comment)]
-            _reputation_add(keys, wanted, +1)
-            Lesson.objects.create(comment=comment, label=wanted, reputation_keys=keys)
+            _lesson_apply(wanted, tokens, keys, step=+1)
+            Lesson.objects.create(comment=comment, label=wanted, tokens=tokens,
+                                  reputation_keys=keys)
+            if wanted == "spam" or looked_spam:
+                transaction.on_commit(partial(_tell_akismet, comment.pk, wanted), robust=True)
     return wanted
 
 
-def comments_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
-    """Queue scoring again for pending comments left unscored too long; return how many."""
-    age = older_than or timedelta(seconds=moderation_setting("SWEEP_AFTER_SECONDS"))
-    cutoff = timezone.now() - age
-    stale = (Comment.objects.unscored().filter(created_at__lt=cutoff)
-             .values_list("pk", "revision")[:limit])
-    from moderation.tasks import score_comment
+def classifier_train(*, texts: Iterable[tuple[str, bool]]) -> tuple[int, int]:
+    """Teach the classifier labelled texts in one write (no comments, no reputation).
 
+    Returns (spam, ham) counts learned. Used by `manage.py train_spam` to bootstrap.
+    """
+    counts = TokenCounts()
+    for text, is_spam in texts:
+        learn(counts, Facts(text=text, raw=text).tokens, is_spam=is_spam)
+    model_add(token_deltas=counts.counts, spam_docs=counts.spam_docs, ham_docs=counts.ham_docs)
+    return counts.spam_docs, counts.ham_docs
+
+
+def _lesson_apply(label: str, tokens: list[str], keys: list[list[str]], *, step: int) -> None:
+    is_spam = label == "spam"
+    one = (step, 0) if is_spam else (0, step)
+    model_add(token_deltas=dict.fromkeys(tokens, one), spam_docs=one[0], ham_docs=one[1])
+    _reputation_add(keys, label, step)
+
+
+def _tell_akismet(comment_id: int, label: str) -> None:
+    from moderation.akismet import akismet_enabled, akismet_submit
+
+    if not akismet_enabled():
+        return
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if comment is not None:
+        try:
+            akismet_submit(comment, is_spam=label == "spam")
+        except Exception:  # Akismet is advisory: never undo a moderator's decision for it
+            logger.warning("Akismet submit-%s failed for comment %s", label, comment_id,
+                           exc_info=True)
+
+
+def comments_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
+    """Queue scoring again for pending comments left unscored too long; return how many.
+
+    Safe to run often and from several processes at once: each comment revision is queued
+    at most once per SWEEP_AFTER_SECONDS (an atomic claim in the shared cache, so a backlog
+    is not multiplied), and the task ignores a revision already scored, so the rare
+    duplicate costs one no-op. A broker still down ends the round; the next sweep retries.
+    """
+    every = moderation_setting("SWEEP_AFTER_SECONDS")
+    cutoff = timezone.now() - (older_than if older_than is not None else timedelta(seconds=every))
+    stale = (Comment.objects.unscored().filter(created_at__lt=cutoff)
+             .filter(Q(edited_at__isnull=True) | Q(edited_at__lt=cutoff))
+             .order_by("pk").values_list("pk", "revision")[:limit])
     count = 0
     for pk, revision in stale:
-        score_comment.delay(pk, revision)
+        key = f"moderation:swept:{pk}:{revision}"
+        if not _sweep_claim(key, every):
+            continue
+        if not _sweep_enqueue(pk, revision, key):
+            break
         count += 1
     if count:
         logger.warning("sweep queued %d unscored comment(s) again", count)
     return count
+
+
+def _sweep_claim(key: str, seconds: int) -> bool:
+    try:
+        return bool(cache.add(key, 1, timeout=max(int(seconds), 1)))
+    except Exception:  # a cache outage must not stop the sweep: queue, the task is idempotent
+        logger.warning("sweep: cache unavailable, queueing without a claim", exc_info=True)
+        return True
+
+
+def _sweep_enqueue(pk: int, revision: int, key: str) -> bool:
+    from moderation.tasks import score_comment
+
+    try:
+        score_comment.delay(pk, revision)
+    except Exception as error:  # kombu raises its own OperationalError for a dead broker
+        logger.warning("sweep could not reach the broker (%s); the next sweep retries", error)
+        cache.delete(key)
+        return False
+    return True
 
 
 def _reputation_add(keys: list[list[str]], label: str, delta: int) -> None:

@@ -3,12 +3,17 @@
 Each signal is a small function `signal(facts) -> Finding | None`. A finding's weight is
 in log-odds: positive pushes toward spam, negative toward ham. `combine` adds them to a
 prior and squashes the sum into 0..1. A finding may also force a verdict ("hold" or
-"spam"), as an operator's blocklist entry does.
+"spam"), as an operator's blocklist entry does. A finding with an empty reason still
+counts (a comment's length, say) but is not shown to moderators.
 """
 
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from moderation.scoring import text as textmod
+from moderation.scoring.classifier import TokenCounts
 
 
 @dataclass(frozen=True)
@@ -20,9 +25,10 @@ class Finding:
 
 @dataclass(frozen=True)
 class Facts:
-    """Everything the signals may look at, gathered once from the database."""
+    """Everything the signals may look at, gathered once (from the database, or a bench)."""
 
-    text: str
+    text: str  # visible text (HTML stripped)
+    raw: str = ""  # what the author typed (Markdown or HTML): the classifier reads this
     html: str = ""
     author_name: str = ""
     author_email: str = ""
@@ -34,9 +40,26 @@ class Facts:
     spam_by_ip: int = 0
     spam_by_network: int = 0
     ham_by_network: int = 0
+    spam_by_network_week: int = 0
     spam_link_domains: tuple[str, ...] = ()
     blocked: tuple[tuple[str, str, str], ...] = ()  # (kind, pattern, action)
+    model: TokenCounts | None = None  # the classifier's counts, or None when untrained
     extra: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def visible(self) -> str:
+        """Return the normalized visible text, case kept (for capitals)."""
+        return textmod.normalize(self.raw or self.text, lowercase=False)
+
+    @cached_property
+    def normalized(self) -> str:
+        """Return the normalized, lower-case text."""
+        return self.visible.lower()
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        """Return the classifier tokens of what the author typed."""
+        return textmod.tokens(self.raw or self.text)
 
 
 @dataclass(frozen=True)
@@ -46,9 +69,12 @@ class Score:
     force: str | None = None
 
 
-Signal = Callable[[Facts], "Finding | None | Sequence[Finding]"]
+Signal = Callable[[Facts], "Finding | Sequence[Finding] | None"]
 
-PRIOR = -2.0  # log-odds before any evidence: most comments are fine
+# Log-odds before any evidence: most comments are fine. Fitted with the rule weights in
+# moderation.scoring.rules by logistic regression on inner leave-one-video-out scores
+# (bench/spam_quality.py).
+PRIOR = -3.033
 
 
 def combine(findings: Sequence[Finding], *, prior: float = PRIOR) -> Score:
@@ -57,7 +83,8 @@ def combine(findings: Sequence[Finding], *, prior: float = PRIOR) -> Score:
     ordered = sorted(findings, key=lambda f: abs(f.weight), reverse=True)
     forces = {f.force for f in findings if f.force}
     force = "spam" if "spam" in forces else ("hold" if "hold" in forces else None)
-    return Score(value=_sigmoid(total), reasons=[f.reason for f in ordered], force=force)
+    reasons = [f.reason for f in ordered if f.reason]
+    return Score(value=_sigmoid(total), reasons=reasons, force=force)
 
 
 def run_signals(signals: Sequence[Signal], facts: Facts) -> list[Finding]:
@@ -69,6 +96,11 @@ def run_signals(signals: Sequence[Signal], facts: Facts) -> list[Finding]:
             continue
         findings.extend([found] if isinstance(found, Finding) else found)
     return findings
+
+
+def score_facts(signals: Sequence[Signal], facts: Facts) -> Score:
+    """Run `signals` over `facts` and combine what they found: the whole scorer, pure."""
+    return combine(run_signals(signals, facts))
 
 
 def _sigmoid(x: float) -> float:

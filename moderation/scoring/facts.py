@@ -2,55 +2,60 @@
 
 import ipaddress
 import re
+from datetime import timedelta
 from html import unescape
 
+from django.utils import timezone
+
 from comments.models import Comment
-from moderation.models import BlockRule, Reputation
+from moderation.models import BlockRule, Lesson, Reputation
 from moderation.scoring import Facts
+from moderation.scoring.reputation import reputation_fields
+from moderation.scoring.reputation import reputation_keys as keys_for
 from moderation.scoring.rules import domain_matches, domain_of, word_matches
+from moderation.scoring.store import model_current
 
 _HREF = re.compile(r'href="([^"]+)"')
 _TAG = re.compile(r"<[^>]+>")
 _BARE_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
-def facts_for(comment: Comment) -> Facts:
+def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
     """Return what the signals need to know about `comment`, in a handful of queries."""
     text = unescape(_TAG.sub(" ", comment.body_html))
     urls = tuple(_urls_in(comment.body_html, text))
-    if comment.author_url:
-        urls += (comment.author_url,)
-    domains = sorted({d for d in map(domain_of, urls) if d})
-    reputation = _reputation(comment, domains)
+    domains = _domains(comment, urls)
+    counts = _reputation(reputation_keys(comment))
     email = comment.author_email.lower()
     return Facts(
         text=text,
+        raw=comment.body_source,
         html=comment.body_html,
         author_name=comment.author_name,
         author_email=email,
         author_url=comment.author_url,
         link_urls=urls,
         is_staff=bool(comment.user_id and comment.user and comment.user.is_staff),
-        approved_by_author=reputation.get(("email", email), (0, 0))[1],
-        spam_by_author=reputation.get(("email", email), (0, 0))[0],
-        spam_by_ip=reputation.get(("ip", comment.ip_address or ""), (0, 0))[0],
-        spam_by_network=reputation.get(("network", comment.ip_network), (0, 0))[0],
-        ham_by_network=reputation.get(("network", comment.ip_network), (0, 0))[1],
-        spam_link_domains=tuple(d for d in domains if reputation.get(("domain", d), (0, 1))[0]
-                                > reputation.get(("domain", d), (0, 0))[1]),
+        spam_by_network_week=_network_spam_this_week(comment.ip_network),
         blocked=_blocked(comment, text, domains),
+        model=model_current() if with_model else None,
+        extra={"comment": comment},
+        **reputation_fields(counts, email=email, ip=comment.ip_address,
+                            network=comment.ip_network, domains=domains),
     )
 
 
 def reputation_keys(comment: Comment) -> list[tuple[str, str]]:
     """Return the (kind, key) pairs a moderator's decision on `comment` teaches about."""
-    urls = [*_urls_in(comment.body_html, unescape(_TAG.sub(" ", comment.body_html))),
-            comment.author_url]
-    keys = [("email", comment.author_email.lower())]
-    if comment.ip_address:
-        keys += [("ip", comment.ip_address), ("network", comment.ip_network)]
-    keys += [("domain", d) for d in sorted({domain_of(u) for u in urls if u}) if d]
-    return keys
+    text = unescape(_TAG.sub(" ", comment.body_html))
+    return keys_for(email=comment.author_email, ip=comment.ip_address,
+                    network=comment.ip_network,
+                    domains=_domains(comment, _urls_in(comment.body_html, text)))
+
+
+def _domains(comment: Comment, urls: "tuple[str, ...] | list[str]") -> list[str]:
+    found = {domain_of(u) for u in [*urls, comment.author_url] if u}
+    return sorted(d for d in found if d)
 
 
 def _urls_in(html: str, text: str) -> list[str]:
@@ -59,12 +64,20 @@ def _urls_in(html: str, text: str) -> list[str]:
     return urls + [u for u in _BARE_URL.findall(text) if u not in urls]
 
 
-def _reputation(comment: Comment, domains: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
-    wanted = set(reputation_keys(comment)) | {("domain", d) for d in domains}
+def _reputation(keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, int]]:
+    wanted = set(keys)
     rows = Reputation.objects.filter(key__in={k for _, k in wanted}).values_list(
         "kind", "key", "spam", "ham"
     )
     return {(kind, key): (spam, ham) for kind, key, spam, ham in rows if (kind, key) in wanted}
+
+
+def _network_spam_this_week(network: str) -> int:
+    if not network:
+        return 0
+    since = timezone.now() - timedelta(days=7)
+    return Lesson.objects.filter(label="spam", learned_at__gte=since,
+                                 comment__ip_network=network).count()
 
 
 def _blocked(comment: Comment, text: str, domains: list[str]) -> tuple[tuple[str, str, str], ...]:

@@ -35,6 +35,7 @@ _HOST = re.compile(r"^(?:https?://)?([^/?#:\s]+)")
 
 NGRAM_SIZES = (3, 4, 5)
 NGRAM_MAX_WORD = 20  # longer "words" are ids or hashes: n-grams of them are noise
+MAX_TOKEN_LENGTH = 200  # the database column's width; longer tokens are noise anyway
 
 
 def normalize(text: str, *, lowercase: bool = True) -> str:
@@ -78,7 +79,7 @@ def tokens(text: str, *, char_ngrams: bool = False) -> list[str]:
     result.extend(f"url:{host}" for host in hosts)
     if hosts:
         result.append("url:*")
-    return result
+    return [token for token in result if len(token) <= MAX_TOKEN_LENGTH]
 
 
 def _host_words(url: str) -> list[str]:

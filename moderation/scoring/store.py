@@ -1,0 +1,98 @@
+"""The classifier's counts in the database, cached per worker process.
+
+Every worker shares one model: ``ClassifierToken`` rows plus the one ``ClassifierState``
+row, whose ``version`` every change bumps. A process keeps the whole model in memory and
+reloads it when a cheap ``SELECT version`` says it changed. Writers lock the state row, so
+concurrent learners apply their changes one after another.
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from moderation.models import ClassifierState, ClassifierToken
+from moderation.scoring.classifier import TokenCounts
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+@dataclass
+class _Cached:
+    version: int = -1
+    counts: TokenCounts | None = None
+
+
+_cache = _Cached()
+
+
+def model_current() -> TokenCounts:
+    """Return the shared model, reloading it only when its version changed."""
+    version = ClassifierState.objects.filter(pk=1).values_list("version", flat=True).first()
+    version = -1 if version is None else version
+    if _cache.counts is None or _cache.version != version:
+        _cache.counts = _load()
+        _cache.version = version
+        logger.info("classifier model v%s loaded: %d tokens", version,
+                    len(_cache.counts.counts))
+    return _cache.counts
+
+
+def model_forget_cache() -> None:
+    """Drop this process's cached copy (tests; after a bulk import in the same process)."""
+    _cache.counts, _cache.version = None, -1
+
+
+def model_add(*, token_deltas: Mapping[str, tuple[int, int]], spam_docs: int,
+              ham_docs: int) -> int:
+    """Add per-token (spam, ham) changes and document counts; return the new version.
+
+    Deltas may be negative (unlearning); rows that fall to zero are deleted.
+    """
+    with transaction.atomic():
+        state = _locked_state()
+        if state.spam_docs + spam_docs < 0 or state.ham_docs + ham_docs < 0:
+            raise ValueError("unlearning more comments than the classifier has learned")
+        keys = list(token_deltas)
+        for start in range(0, len(keys), BATCH):
+            _apply_batch({k: token_deltas[k] for k in keys[start:start + BATCH]})
+        state.spam_docs += spam_docs
+        state.ham_docs += ham_docs
+        state.version += 1
+        state.save()
+    return state.version
+
+
+def _locked_state() -> ClassifierState:
+    ClassifierState.objects.get_or_create(pk=1)
+    return ClassifierState.objects.select_for_update().get(pk=1)
+
+
+def _apply_batch(deltas: Mapping[str, tuple[int, int]]) -> None:
+    rows = {row.token: row for row in ClassifierToken.objects.filter(token__in=list(deltas))}
+    changed, created, emptied = [], [], []
+    for token, (d_spam, d_ham) in deltas.items():
+        row = rows.get(token) or ClassifierToken(token=token)
+        row.spam, row.ham = max(row.spam + d_spam, 0), max(row.ham + d_ham, 0)
+        if row.pk is None:
+            if row.spam or row.ham:
+                created.append(row)
+        elif row.spam or row.ham:
+            changed.append(row)
+        else:
+            emptied.append(row.pk)
+    ClassifierToken.objects.bulk_create(created, batch_size=BATCH)
+    ClassifierToken.objects.bulk_update(changed, ["spam", "ham"], batch_size=BATCH)
+    ClassifierToken.objects.filter(pk__in=emptied).delete()
+
+
+def _load() -> TokenCounts:
+    state = ClassifierState.objects.filter(pk=1).first()
+    counts = TokenCounts(spam_docs=state.spam_docs if state else 0,
+                         ham_docs=state.ham_docs if state else 0)
+    rows = ClassifierToken.objects.values_list("token", "spam", "ham").iterator(chunk_size=5000)
+    counts.counts = {token: (spam, ham) for token, spam, ham in rows}
+    return counts
