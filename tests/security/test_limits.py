@@ -18,12 +18,15 @@ from tests.security.conftest import comment_payload, http, submit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("field", "value", "words"), [
-    ("body", "x" * 10_001, "no more than 10000 characters"),
-    ("author_name", "N" * 81, "no more than 80 characters"),
-    ("author_url", "https://example.org/" + "p" * 500, "no more than 500 characters"),
-    ("author_email", "e" * 250 + "@example.org", "254"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("body", "x" * 10_001, "no more than 10000 characters"),
+        ("author_name", "N" * 81, "no more than 80 characters"),
+        ("author_url", "https://example.org/" + "p" * 500, "no more than 500 characters"),
+        ("author_email", "e" * 250 + "@example.org", "254"),
+    ],
+)
 def test_oversize_fields_are_refused_by_name(
     api: APIClient, post: Any, field: str, value: str, words: str
 ) -> None:
@@ -51,8 +54,9 @@ def test_an_oversize_request_is_413(api: APIClient, post: Any) -> None:
 def test_an_oversize_request_is_413_over_real_http(live_server: Any) -> None:
     """Over a real socket an oversize submit is a 413 with the security headers, not a 500."""
     PostFactory(slug="big")
-    answer = http("POST", f"{live_server.url}/api/v1/posts/big/comments/",
-                  comment_payload(body="y" * 200_000))
+    answer = http(
+        "POST", f"{live_server.url}/api/v1/posts/big/comments/", comment_payload(body="y" * 200_000)
+    )
     assert answer.status == 413
     assert "content-security-policy" in answer.headers
 
@@ -60,8 +64,10 @@ def test_an_oversize_request_is_413_over_real_http(live_server: Any) -> None:
 def _chunked_environ(body: bytes) -> dict[str, Any]:
     """What gunicorn hands Django for a chunked request: no Content-Length, framing decoded."""
     environ = RequestFactory()._base_environ(
-        PATH_INFO="/api/v1/posts/hello-world/comments/", REQUEST_METHOD="POST",
-        CONTENT_TYPE="application/json", HTTP_TRANSFER_ENCODING="chunked",
+        PATH_INFO="/api/v1/posts/hello-world/comments/",
+        REQUEST_METHOD="POST",
+        CONTENT_TYPE="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
         REMOTE_ADDR="203.0.113.40",
     )
     environ.pop("CONTENT_LENGTH", None)
@@ -97,8 +103,13 @@ def test_a_small_chunked_request_is_accepted() -> None:
 
 def test_a_chunked_request_the_server_cannot_frame_is_411(api: APIClient, post: Any) -> None:
     """Without a decoded body the service asks for a Content-Length instead of losing it."""
-    answer = api.generic("POST", "/api/v1/posts/hello-world/comments/", "",
-                         content_type="application/json", HTTP_TRANSFER_ENCODING="chunked")
+    answer = api.generic(
+        "POST",
+        "/api/v1/posts/hello-world/comments/",
+        "",
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
     assert answer.status_code == 411
 
 
@@ -123,9 +134,7 @@ def test_disabled_posts_refuse_with_403(api: APIClient) -> None:
     assert Comment.objects.count() == 0
 
 
-def test_comments_close_automatically_on_old_posts(
-    api: APIClient, comments_settings: Any
-) -> None:
+def test_comments_close_automatically_on_old_posts(api: APIClient, comments_settings: Any) -> None:
     """With CLOSE_AFTER_DAYS, a post older than that refuses comments and says it is closed."""
     comments_settings(CLOSE_AFTER_DAYS=30)
     PostFactory(slug="old", published_at=timezone.now() - timedelta(days=31))
@@ -137,17 +146,28 @@ def test_comments_close_automatically_on_old_posts(
 
 def test_a_post_can_close_sooner_than_the_site(api: APIClient) -> None:
     """A post's own close_comments_after_days closes it regardless of the site default."""
-    PostFactory(slug="short", close_comments_after_days=1,
-                published_at=timezone.now() - timedelta(days=2))
+    PostFactory(
+        slug="short", close_comments_after_days=1, published_at=timezone.now() - timedelta(days=2)
+    )
     assert submit(api, slug="short").status_code == 403
 
 
-@pytest.mark.parametrize("raw", [b"{", b"[]", b"\xff\xfe", b'{"body": {"a": 1}}', b"null",
-                                 b'{"parent": "x", "author_name": [], "body": 1}',
-                                 b"[" * 5000 + b"]" * 5000])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"{",
+        b"[]",
+        b"\xff\xfe",
+        b'{"body": {"a": 1}}',
+        b"null",
+        b'{"parent": "x", "author_name": [], "body": 1}',
+        b"[" * 5000 + b"]" * 5000,
+    ],
+)
 def test_malformed_json_is_a_400_not_a_500(api: APIClient, post: Any, raw: bytes) -> None:
     """Broken, wrongly shaped or deeply nested JSON is a 400 with a DRF error object."""
-    answer = api.generic("POST", "/api/v1/posts/hello-world/comments/", raw,
-                         content_type="application/json")
+    answer = api.generic(
+        "POST", "/api/v1/posts/hello-world/comments/", raw, content_type="application/json"
+    )
     assert answer.status_code == 400
     assert isinstance(answer.json(), dict)

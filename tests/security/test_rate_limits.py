@@ -1,4 +1,4 @@
-"""Submit rate limits: per client IP and per post, 429 with Retry-After, proxies believed only when trusted."""
+"""Submit rate limits: per IP and per post, 429 with Retry-After, proxies believed when trusted."""
 
 from typing import Any
 
@@ -44,8 +44,10 @@ def test_per_post_rate_covers_all_readers(post: Any, comments_settings: Any) -> 
     """SUBMIT_RATE_PER_POST limits a post as a whole; other posts stay open."""
     comments_settings(SUBMIT_RATE_PER_POST="3/min")
     PostFactory(slug="other")
-    codes = [submit(APIClient(REMOTE_ADDR=f"198.51.100.{n}"), body=f"b{n}").status_code
-             for n in range(1, 5)]
+    codes = [
+        submit(APIClient(REMOTE_ADDR=f"198.51.100.{n}"), body=f"b{n}").status_code
+        for n in range(1, 5)
+    ]
     assert codes == [201, 201, 201, 429]
     assert submit(APIClient(REMOTE_ADDR="198.51.100.9"), slug="other").status_code == 201
 
@@ -56,8 +58,10 @@ def test_spoofed_forwarded_for_from_an_untrusted_peer_does_not_evade(
     """Changing X-Forwarded-For on every request from the same untrusted peer shares one budget."""
     comments_settings(SUBMIT_RATE="2/min", TRUSTED_PROXIES=["10.0.0.1"])
     client = APIClient(REMOTE_ADDR="203.0.113.50")
-    codes = [submit(client, body=f"s{n}", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code
-             for n in range(4)]
+    codes = [
+        submit(client, body=f"s{n}", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code
+        for n in range(4)
+    ]
     assert codes == [201, 201, 429, 429]
     assert set(Comment.objects.values_list("ip_address", flat=True)) == {"203.0.113.50"}
 
@@ -77,9 +81,7 @@ def test_forwarded_for_from_a_trusted_proxy_separates_clients(
     assert (again.status_code, forged.status_code) == (429, 429)
 
 
-def test_post_hourly_cap_refuses_with_a_clear_message(
-    post: Any, comments_settings: Any
-) -> None:
+def test_post_hourly_cap_refuses_with_a_clear_message(post: Any, comments_settings: Any) -> None:
     """Past MAX_COMMENTS_PER_POST_PER_HOUR a post answers 429 saying when to come back."""
     comments_settings(MAX_COMMENTS_PER_POST_PER_HOUR=5)
     CommentFactory.create_batch(5, post=post)

@@ -1,0 +1,123 @@
+"""Personal data in comments: IP retention, and a person's export and erasure (GDPR).
+
+What we hold about a commenter: name, e-mail, website, IP address, user agent, referrer,
+and what they wrote. Decisions:
+
+- After COMMENTS["IP_RETENTION_DAYS"] the IP address, user agent and referrer are cleared;
+  only `ip_network` (the /24 or /64 around the address) stays, because spam reputation by
+  network keeps working on it and it no longer points at one household.
+- Erasure keeps the comment in its thread (replies keep their parent) but removes
+  everything that names or locates the person: e-mail, IP, network, user agent, referrer,
+  website, account link and edit token; the name becomes "deleted". Bodies are removed
+  too (replaced by a short notice) unless the operator keeps them with `keep_bodies`,
+  e.g. when the site's terms give it a licence to what was published.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from blog.models import Post
+from comments.conf import comments_setting
+from comments.models import Comment
+
+ERASED_NAME = "deleted"
+ERASED_BODY = "[This comment was removed at its author's request.]"
+ERASED_BODY_HTML = "<p>[This comment was removed at its author's request.]</p>"
+
+EXPORT_FIELDS = (
+    "id",
+    "status",
+    "author_name",
+    "author_email",
+    "author_url",
+    "body_source",
+    "body_html",
+    "ip_address",
+    "ip_network",
+    "user_agent",
+    "referrer",
+    "spam_score",
+    "spam_reasons",
+    "created_at",
+    "edited_at",
+    "scored_at",
+    "moderated_at",
+    "depth",
+    "revision",
+)
+
+
+def comments_anonymize_ips(*, older_than_days: int | None = None) -> int:
+    """Clear IP, user agent and referrer of comments older than the retention; return how many."""
+    days = comments_setting("IP_RETENTION_DAYS") if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    stale = Comment.objects.filter(created_at__lt=cutoff).exclude(
+        ip_address__isnull=True, user_agent="", referrer=""
+    )
+    return stale.update(ip_address=None, user_agent="", referrer="")
+
+
+def comments_by_email(email: str) -> Any:
+    return Comment.objects.filter(author_email__iexact=email.strip()).select_related("post")
+
+
+def comments_export_personal_data(*, email: str) -> dict[str, Any]:
+    """Return everything stored about the comments written with `email`, JSON-ready."""
+    comments = []
+    for comment in comments_by_email(email).order_by("created_at", "pk"):
+        record = {name: _plain(getattr(comment, name)) for name in EXPORT_FIELDS}
+        record["post"] = comment.post.slug
+        record["parent"] = comment.parent_id
+        record["history"] = [
+            {
+                "at": _plain(e.created_at),
+                "from": e.from_status,
+                "to": e.to_status,
+                "by": e.actor_label,
+                "reason": e.reason,
+            }
+            for e in comment.history.all()
+        ]
+        comments.append(record)
+    return {
+        "email": email.strip(),
+        "exported_at": _plain(timezone.now()),
+        "comment_count": len(comments),
+        "comments": comments,
+    }
+
+
+def comments_erase_personal_data(*, email: str, keep_bodies: bool = False) -> int:
+    """Anonymize every comment written with `email` (see the module docstring); return how many."""
+    changes: dict[str, Any] = {
+        "author_name": ERASED_NAME,
+        "author_email": "",
+        "author_url": "",
+        "avatar_hash": "",
+        "user": None,
+        "ip_address": None,
+        "ip_network": "",
+        "user_agent": "",
+        "referrer": "",
+        "edit_token_hash": "",
+        "edit_expires_at": None,
+    }
+    if not keep_bodies:
+        changes |= {"body_source": ERASED_BODY, "body_html": ERASED_BODY_HTML}
+    with transaction.atomic():
+        comments = comments_by_email(email)
+        post_ids = set(comments.values_list("post_id", flat=True))
+        count = comments.update(**changes)
+        _touch_posts(post_ids)
+    return count
+
+
+def _touch_posts(post_ids: set[int]) -> None:
+    Post.objects.filter(pk__in=post_ids).update(comments_changed_at=timezone.now())
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
