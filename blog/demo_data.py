@@ -44,8 +44,13 @@ def _comment(entry: dict[str, Any], *, parent: Comment | None) -> tuple[Comment 
     if not post.comments_open or (entry.get("reply_to") and parent is None):
         return None, False
     submitted = comment_submit(
-        post=post, parent=parent, author_name=entry["author_name"],
-        author_email=entry["author_email"], author_url=entry.get("author_url", ""),
-        body=entry["body"], status=Status.APPROVED, status_reason="demo data",
+        post=post,
+        parent=parent,
+        author_name=entry["author_name"],
+        author_email=entry["author_email"],
+        author_url=entry.get("author_url", ""),
+        body=entry["body"],
+        status=Status.APPROVED,
+        status_reason="demo data",
     )
     return submitted.comment, True

@@ -23,10 +23,23 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 JEKYLL_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)")
 SPACED_OFFSET = re.compile(r"\s+([+-]\d{2}):?(\d{2})$")  # Jekyll: "2011-12-05 12:15:00 -0500"
-KNOWN_KEYS = frozenset({
-    "title", "slug", "date", "author", "categories", "category", "tags", "url", "comments",
-    "draft", "published", "status", "comment_moderation",
-})
+KNOWN_KEYS = frozenset(
+    {
+        "title",
+        "slug",
+        "date",
+        "author",
+        "categories",
+        "category",
+        "tags",
+        "url",
+        "comments",
+        "draft",
+        "published",
+        "status",
+        "comment_moderation",
+    }
+)
 DRAFT_STATUSES = frozenset({"draft", "pending", "private", "trash"})
 TRUE_WORDS = frozenset({"true", "yes", "on", "1", "open", "enabled"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0", "closed", "disabled"})
@@ -57,8 +70,9 @@ def read_post_file(path: Path, *, tz: tzinfo) -> PostFile:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Unreadable(f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                         "convert the file to UTF-8") from exc
+        raise Unreadable(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start}); convert the file to UTF-8"
+        ) from exc
     meta, body = split_front_matter(text.replace("\r\n", "\n"))
     return post_fields(meta, body=body, path=path, tz=tz)
 
@@ -69,10 +83,13 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     fence = lines[0].rstrip()
     if fence not in ("---", "+++"):
         if fence.startswith("{"):
-            raise Unreadable("JSON front matter is not supported; write it as YAML between "
-                             "'---' lines")
-        raise Unreadable("no front matter: a post starts with a '---' line, then 'title: …' "
-                         "and the other keys, then another '---' line")
+            raise Unreadable(
+                "JSON front matter is not supported; write it as YAML between '---' lines"
+            )
+        raise Unreadable(
+            "no front matter: a post starts with a '---' line, then 'title: …' "
+            "and the other keys, then another '---' line"
+        )
     closers = ("---", "...") if fence == "---" else ("+++",)
     end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in closers), None)
     if end is None:
@@ -93,8 +110,9 @@ def _load_yaml(raw: str) -> dict[str, Any]:
     if meta is None:
         return {}
     if not isinstance(meta, dict):
-        raise Unreadable(f"the front matter must be 'key: value' lines, not a "
-                         f"{type(meta).__name__}")
+        raise Unreadable(
+            f"the front matter must be 'key: value' lines, not a {type(meta).__name__}"
+        )
     return {str(key): value for key, value in meta.items()}
 
 
@@ -121,8 +139,9 @@ def post_fields(meta: dict[str, Any], *, body: str, path: Path, tz: tzinfo) -> P
         "body": body,
         "url": _url(keys.get("url"), warnings),
         "is_draft": _is_draft(keys, warnings),
-        "extra": {key: jsonable(value) for key, value in meta.items()
-                  if key.lower() not in KNOWN_KEYS},
+        "extra": {
+            key: jsonable(value) for key, value in meta.items() if key.lower() not in KNOWN_KEYS
+        },
     }
     if keys.get("date") not in (None, ""):
         fields["published_at"] = _date(keys["date"], path=path, tz=tz)
@@ -141,8 +160,13 @@ def post_fields(meta: dict[str, Any], *, body: str, path: Path, tz: tzinfo) -> P
         else:
             warnings.append(f"comment_moderation: {mode!r} is not 'pre' or 'post'; ignored")
     categories = _terms(keys.get("categories", keys.get("category")), warnings)
-    return PostFile(slug=slug, fields=fields, categories=categories,
-                    tags=_terms(keys.get("tags"), warnings), warnings=warnings)
+    return PostFile(
+        slug=slug,
+        fields=fields,
+        categories=categories,
+        tags=_terms(keys.get("tags"), warnings),
+        warnings=warnings,
+    )
 
 
 def _name_from_path(path: Path) -> tuple[str, datetime | None]:
@@ -183,8 +207,9 @@ def _date(value: Any, *, path: Path, tz: tzinfo) -> datetime:
     elif isinstance(value, str) and value.strip():
         moment = _parse_date(value.strip(), path)
     else:
-        raise Unreadable(f"date: {value!r} is not a date; write e.g. 2024-05-01 or "
-                         "2024-05-01T09:30:00+02:00")
+        raise Unreadable(
+            f"date: {value!r} is not a date; write e.g. 2024-05-01 or 2024-05-01T09:30:00+02:00"
+        )
     return _aware(moment, tz)
 
 
@@ -198,8 +223,10 @@ def _parse_date(text: str, path: Path) -> datetime:
     try:
         return email.utils.parsedate_to_datetime(text)  # RSS / WordPress pubDate
     except (TypeError, ValueError):
-        raise Unreadable(f"date: '{text}' is not a date this importer reads; write e.g. "
-                         "2024-05-01 or 2024-05-01T09:30:00+02:00") from None
+        raise Unreadable(
+            f"date: '{text}' is not a date this importer reads; write e.g. "
+            "2024-05-01 or 2024-05-01T09:30:00+02:00"
+        ) from None
 
 
 def _aware(moment: datetime, tz: tzinfo) -> datetime:
@@ -240,8 +267,10 @@ def _url(value: Any, warnings: list[str]) -> str:
     if not url:
         return ""
     if not url.startswith(("http://", "https://", "/")) or len(url) > LIMITS["url"]:
-        warnings.append(f"url '{url[:80]}' ignored: it must start with http(s):// or / and "
-                        f"be at most {LIMITS['url']} characters")
+        warnings.append(
+            f"url '{url[:80]}' ignored: it must start with http(s):// or / and "
+            f"be at most {LIMITS['url']} characters"
+        )
         return ""
     return url
 

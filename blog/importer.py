@@ -78,9 +78,12 @@ def markdown_files(directory: Path) -> list[Path]:
     found = []
     for folder, subfolders, names in os.walk(directory):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        found += [Path(folder) / name for name in sorted(names)
-                  if Path(name).suffix.lower() in MARKDOWN_SUFFIXES]
-    return found
+        found += [
+            Path(folder) / name
+            for name in sorted(names)
+            if Path(name).suffix.lower() in MARKDOWN_SUFFIXES
+        ]
+    return sorted(found)
 
 
 def posts_import_dir(
@@ -110,26 +113,34 @@ def post_import_file(*, path: Path, tz: tzinfo | None = None) -> ImportResult:
     return _import_guarded(path, tz=tz, claimed={}, base=path.parent)
 
 
-def _import_guarded(path: Path, *, tz: tzinfo | None, claimed: dict[str, Path],
-                    base: Path) -> ImportResult:
+def _import_guarded(
+    path: Path, *, tz: tzinfo | None, claimed: dict[str, Path], base: Path
+) -> ImportResult:
     try:
         parsed = read_post_file(path, tz=tz or timezone.get_default_timezone())
         if parsed.slug in claimed:
-            raise Unreadable(f"slug '{parsed.slug}' was already imported from "
-                             f"{_relative(claimed[parsed.slug], base)} in this run")
+            raise Unreadable(
+                f"slug '{parsed.slug}' was already imported from "
+                f"{_relative(claimed[parsed.slug], base)} in this run"
+            )
         claimed[parsed.slug] = path
         outcome = post_save_file(parsed=parsed)
     except Unreadable as exc:
         return ImportResult(path=path, outcome=Outcome.SKIPPED, reason=str(exc))
     except (OSError, DatabaseError) as exc:
-        return ImportResult(path=path, outcome=Outcome.SKIPPED,
-                            reason=f"{type(exc).__name__}: {exc}")
+        return ImportResult(
+            path=path, outcome=Outcome.SKIPPED, reason=f"{type(exc).__name__}: {exc}"
+        )
     except Exception as exc:  # one odd file must not stop an import of thousands
         logger.exception("Unexpected error importing %s", path)
-        return ImportResult(path=path, outcome=Outcome.SKIPPED,
-                            reason=f"unexpected error ({type(exc).__name__}: {exc})")
-    return ImportResult(path=path, outcome=outcome, slug=parsed.slug,
-                        warnings=tuple(parsed.warnings))
+        return ImportResult(
+            path=path,
+            outcome=Outcome.SKIPPED,
+            reason=f"unexpected error ({type(exc).__name__}: {exc})",
+        )
+    return ImportResult(
+        path=path, outcome=outcome, slug=parsed.slug, warnings=tuple(parsed.warnings)
+    )
 
 
 def post_save_file(*, parsed: PostFile) -> Outcome:
@@ -146,9 +157,7 @@ def post_save_file(*, parsed: PostFile) -> Outcome:
             changed = [name for name, value in fields.items() if getattr(post, name) != value]
             for name in changed:
                 setattr(post, name, fields[name])
-            terms_same = (_slugs(post.categories) == _wanted(parsed.categories)
-                          and _slugs(post.tags) == _wanted(parsed.tags))
-            if not changed and terms_same:
+            if not changed and _same_terms(post, parsed):
                 return Outcome.UNCHANGED
             outcome = Outcome.UPDATED
         post.save()
@@ -158,16 +167,18 @@ def post_save_file(*, parsed: PostFile) -> Outcome:
 
 
 def _terms(model: type[Category] | type[Tag], names: list[str]) -> list[Any]:
-    return [model.objects.get_or_create(slug=term_slug(name), defaults={"name": name})[0]
-            for name in names]
+    return [
+        model.objects.get_or_create(slug=term_slug(name), defaults={"name": name})[0]
+        for name in names
+    ]
 
 
-def _slugs(manager: Any) -> set[str]:
-    return set(manager.values_list("slug", flat=True))
-
-
-def _wanted(names: list[str]) -> set[str]:
-    return {term_slug(name) for name in names}
+def _same_terms(post: Post, parsed: PostFile) -> bool:
+    """Whether the post already has exactly the file's categories and tags."""
+    return all(
+        set(manager.values_list("slug", flat=True)) == {term_slug(name) for name in names}
+        for manager, names in ((post.categories, parsed.categories), (post.tags, parsed.tags))
+    )
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -104,7 +104,10 @@ class Post(models.Model):
             days = comments_setting("CLOSE_AFTER_DAYS")
         if days is None:
             return None
-        return self.published_at + timedelta(days=days)
+        try:
+            return self.published_at + timedelta(days=days)
+        except OverflowError:  # past the year 9999: never closes
+            return None
 
     @property
     def comments_open(self) -> bool:

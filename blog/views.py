@@ -1,17 +1,22 @@
 """Server-rendered post list and post pages: the approved thread is readable without JS."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from blog.models import Post
-from comments.models import Comment
+from comments.models import Comment, Status
 
 THREAD_LIMIT = 500
 
 
 def post_list(request: HttpRequest) -> HttpResponse:
-    posts = Post.objects.published().prefetch_related("categories", "tags")
+    posts = (
+        Post.objects.published()
+        .annotate(comment_count=Count("comments", filter=Q(comments__status=Status.APPROVED)))
+        .prefetch_related("categories", "tags")
+    )
     page = Paginator(posts, 20).get_page(request.GET.get("page"))
     return render(request, "blog/post_list.html", {"page": page})
 

@@ -10,32 +10,48 @@ from blog.importer import ImportResult, ImportSummary, Outcome, posts_import_dir
 
 
 class Command(BaseCommand):
-    help = ("Import blog posts from Markdown files with YAML front matter (Hugo, Jekyll, "
-            "Eleventy, WordPress exports) under DIR. Posts are matched by slug: a re-run "
-            "updates them. Files that cannot be read are reported and skipped.")
+    help = (
+        "Import blog posts from Markdown files with YAML front matter (Hugo, Jekyll, "
+        "Eleventy, WordPress exports) under DIR. Posts are matched by slug: a re-run "
+        "updates them. Files that cannot be read are reported and skipped."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("directory", metavar="DIR", help="folder (or one file) to import")
-        parser.add_argument("--time-zone", metavar="NAME",
-                            help="zone for dates without an offset (default: TIME_ZONE)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="read and report everything, save nothing")
+        parser.add_argument(
+            "--time-zone",
+            metavar="NAME",
+            help="zone for dates without an offset (default: TIME_ZONE)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="read and report everything, save nothing"
+        )
 
-    def handle(self, *args: Any, directory: str, time_zone: str | None, dry_run: bool,
-               verbosity: int, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        directory: str,
+        time_zone: str | None,
+        dry_run: bool,
+        verbosity: int,
+        **options: Any,
+    ) -> None:
         root = Path(directory).expanduser()
         if not root.exists():
             raise CommandError(f"{root} does not exist; pass the folder that holds the posts.")
         self.root = root if root.is_dir() else root.parent
         self.verbosity = verbosity
-        summary = posts_import_dir(directory=root, tz=_zone(time_zone), dry_run=dry_run,
-                                   on_result=self._progress)
+        summary = posts_import_dir(
+            directory=root, tz=_zone(time_zone), dry_run=dry_run, on_result=self._progress
+        )
         if summary.files == 0:
             raise CommandError(f"No Markdown files (*.md, *.markdown) under {root}.")
         self._summarize(summary, dry_run=dry_run)
         if summary.imported == 0:
-            raise CommandError(f"None of the {summary.files} files could be imported; "
-                               "the reasons are listed above.")
+            raise CommandError(
+                f"None of the {summary.files} files could be imported; "
+                "the reasons are listed above."
+            )
 
     def _progress(self, result: ImportResult, position: int, total: int) -> None:
         name = _relative(result.path, self.root)
@@ -43,8 +59,7 @@ class Command(BaseCommand):
             self.stderr.write(f"[{position}/{total}] skipped {name}: {result.reason}")
             return
         if self.verbosity >= 1:
-            self.stdout.write(f"[{position}/{total}] {result.outcome:<9} {result.slug}"
-                              f"  ({name})")
+            self.stdout.write(f"[{position}/{total}] {result.outcome:<9} {result.slug}  ({name})")
             for warning in result.warnings:
                 self.stdout.write(self.style.WARNING(f"    note: {warning}"))
 
