@@ -209,7 +209,14 @@ CORS_ALLOW_HEADERS = [
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True
+# embed.js keeps one URL (blogs link to it), so it cannot be cache-busted by a hashed name:
+# an hour of caching, then a cheap revalidation (ETag / Last-Modified).
 WHITENOISE_MAX_AGE = 3600
+# collectstatic also writes .gz files, which whitenoise serves to browsers that accept them.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
