@@ -7,6 +7,7 @@ thread-safe: one per process serves gunicorn sync workers and Celery's prefork p
 threaded server gets one per thread through `threading.local`.
 """
 
+import html
 import re
 import threading
 import unicodedata
@@ -66,7 +67,12 @@ def _cleaners() -> tuple[bleach.Cleaner, bleach.Cleaner]:
 
 def markdown_to_html(source: str) -> str:
     """Render Markdown (raw HTML inside it passes through, to be cleaned next)."""
-    return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    try:
+        return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    except RecursionError:
+        # Python-Markdown recurses once per nesting level ("1. 1. 1. ..." nests a list per
+        # marker): a short hostile body must not be a 500. Show it as plain text instead.
+        return "<p>" + html.escape(source).replace("\n", "<br>\n") + "</p>"
 
 
 def clean_html(html: str, *, backend: str = "bleach", for_post: bool = False) -> str:

@@ -320,3 +320,12 @@ def test_author_names_become_one_line_of_plain_text(name, expected):
 def test_author_urls_must_be_plain_web_addresses(url, safe):
     """Only absolute http(s) addresses with a host count as an author's website."""
     assert sanitize.is_safe_web_url(url) is safe
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("bomb", ["1. " * 3000, "+ " * 3000, "1. " * 600 + "<script>x</script>"])
+def test_markdown_nesting_bombs_render_as_plain_text(bomb, backend):
+    """A short body that nests lists thousands deep comes out as escaped text, not a crash."""
+    html = sanitize.render_comment(bomb, backend=backend)
+    assert html.startswith("<p>1. 1.") or html.startswith("<p>+ +")
+    assert problems(html, tags=sanitize.COMMENT_TAGS, attributes=sanitize.COMMENT_ATTRIBUTES) == []
