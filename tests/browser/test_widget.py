@@ -352,8 +352,12 @@ def test_screenshots_of_thread_and_form(
         form.get_by_role("button", name="Preview").click()
         expect(form.locator(".tk-preview strong")).to_have_text("thread")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator("ol.tk-thread").screenshot(path=SCREENSHOTS / f"widget-thread-{scheme}.png")
+        page.mouse.move(0, 0)  # no hover effects in the pictures
         form.screenshot(path=SCREENSHOTS / f"widget-form-{scheme}.png")
+        form.get_by_role("button", name="Post comment").click()
+        expect(page.locator("li.tk-pending")).to_contain_text("Awaiting moderation")
+        page.mouse.move(0, 0)
+        page.locator("ol.tk-thread").screenshot(path=SCREENSHOTS / f"widget-thread-{scheme}.png")
         page.locator("#comments").screenshot(path=SCREENSHOTS / f"widget-{scheme}.png")
     finally:
         context.close()
