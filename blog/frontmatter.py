@@ -107,6 +107,8 @@ def _load_yaml(raw: str) -> dict[str, Any]:
         where = f" on line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise Unreadable(f"the front matter is not valid YAML{where}: {problem}") from exc
+    except (ValueError, OverflowError) as exc:  # PyYAML builds dates such as 2024-13-45
+        raise Unreadable(f"the front matter holds an impossible value ({exc}); fix it") from exc
     if meta is None:
         return {}
     if not isinstance(meta, dict):

@@ -253,6 +253,12 @@ BAD_FILES = [
     pytest.param(
         "date.md", "---\ntitle: x\ndate: next tuesday\n---\n", "date: 'next tuesday'", id="bad-date"
     ),
+    pytest.param(
+        "day.md",
+        "---\ntitle: x\ndate: 2024-13-45\n---\n",
+        "impossible value",
+        id="impossible-yaml-date",
+    ),
     pytest.param("toml.md", "+++\ntitle = \n+++\n", "not valid TOML", id="bad-toml"),
     pytest.param("posts/_index.md", "---\ntitle: Posts\n---\n", "section page", id="hugo-section"),
 ]
