@@ -361,3 +361,42 @@ def test_screenshots_of_thread_and_form(
         page.locator("#comments").screenshot(path=SCREENSHOTS / f"widget-{scheme}.png")
     finally:
         context.close()
+
+
+def test_network_failure_offers_a_retry_and_keeps_the_text(page, blog_post, widget_settings,
+                                                           host_site, api_origin):
+    """When the server can't be reached, the reader gets Retry and nothing typed is lost."""
+    open_thread(page, host_site.add("/offline/", embed_page(api_origin)))
+    form = page.locator("form.tk-form").first
+    fill_form(form, name="Nia", email="nia@example.org", body="Sent over a bad line.")
+    form.get_by_label("Remember me in this browser").check()
+
+    def cut(route: Any) -> None:
+        if route.request.method == "POST":
+            route.abort()
+        else:
+            route.fallback()
+
+    page.route("**/api/v1/posts/hello-world/comments/", cut)
+    form.get_by_role("button", name="Post comment").click()
+    status = form.locator(".tk-status.tk-is-error")
+    expect(status).to_contain_text("Could not reach the comment server.")
+    expect(form.get_by_label("Comment")).to_have_value("Sent over a bad line.")
+
+    page.unroute("**/api/v1/posts/hello-world/comments/")
+    status.get_by_role("button", name="Retry").click()
+    expect(page.locator("li.tk-pending")).to_contain_text("Sent over a bad line.")
+    page.reload()
+    expect(page.locator("form.tk-form").first.get_by_label("Name")).to_have_value("Nia")
+
+
+def test_long_threads_load_more_on_request(page, blog_post, widget_settings, host_site,
+                                           api_origin):
+    """A thread longer than one page shows its first 50 comments and a button for the rest."""
+    CommentFactory.create_batch(53, post=blog_post)
+    open_thread(page, host_site.add("/long/", embed_page(api_origin)))
+    expect(page.locator("li[data-comment-id]")).to_have_count(50)
+    page.locator(".tk-more").click()
+    expect(page.locator("li[data-comment-id]")).to_have_count(53)
+    expect(page.locator(".tk-more")).to_have_count(0)
+    expect(page.locator(".tk-heading")).to_have_text("53 comments")
