@@ -21,3 +21,20 @@ COMMENTS = {**COMMENTS, "SUBMIT_RATE": None, "SUBMIT_RATE_PER_POST": None,
             "MAX_COMMENTS_PER_POST_PER_HOUR": None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("THREADKEEPER_TEST_DB", "test_threadkeeper")}
+
+# Fault tests (tests/faults) start workers with these: a slow spam signal so that a kill
+# lands mid-scoring, and a sweep every second under beat instead of every minute.
+from blog.settings import CELERY_BEAT_SCHEDULE, MODERATION  # noqa: E402
+from comments.conf import MODERATION_DEFAULTS  # noqa: E402
+
+if os.environ.get("THREADKEEPER_TEST_SLOW_SIGNAL"):
+    MODERATION = {**MODERATION, "SIGNALS": [
+        *MODERATION.get("SIGNALS", MODERATION_DEFAULTS["SIGNALS"]),
+        "tests.faults.slow_signal.pause",
+    ]}
+if os.environ.get("THREADKEEPER_TEST_FAST_SWEEP"):
+    MODERATION = {**MODERATION, "SWEEP_AFTER_SECONDS": 1}
+    CELERY_BEAT_SCHEDULE = {
+        **CELERY_BEAT_SCHEDULE,
+        "sweep-unscored-comments": {"task": "moderation.sweep_unscored", "schedule": 1.0},
+    }
