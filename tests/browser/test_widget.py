@@ -363,8 +363,9 @@ def test_screenshots_of_thread_and_form(
         context.close()
 
 
-def test_network_failure_offers_a_retry_and_keeps_the_text(page, blog_post, widget_settings,
-                                                           host_site, api_origin):
+def test_network_failure_offers_a_retry_and_keeps_the_text(
+    page, blog_post, widget_settings, host_site, api_origin
+):
     """When the server can't be reached, the reader gets Retry and nothing typed is lost."""
     open_thread(page, host_site.add("/offline/", embed_page(api_origin)))
     form = page.locator("form.tk-form").first
@@ -390,8 +391,7 @@ def test_network_failure_offers_a_retry_and_keeps_the_text(page, blog_post, widg
     expect(page.locator("form.tk-form").first.get_by_label("Name")).to_have_value("Nia")
 
 
-def test_long_threads_load_more_on_request(page, blog_post, widget_settings, host_site,
-                                           api_origin):
+def test_long_threads_load_more_on_request(page, blog_post, widget_settings, host_site, api_origin):
     """A thread longer than one page shows its first 50 comments and a button for the rest."""
     CommentFactory.create_batch(53, post=blog_post)
     open_thread(page, host_site.add("/long/", embed_page(api_origin)))
@@ -400,3 +400,16 @@ def test_long_threads_load_more_on_request(page, blog_post, widget_settings, hos
     expect(page.locator("li[data-comment-id]")).to_have_count(53)
     expect(page.locator(".tk-more")).to_have_count(0)
     expect(page.locator(".tk-heading")).to_have_text("53 comments")
+
+
+def test_bundled_translation_is_used_with_data_lang(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """data-lang="fr" loads the French string table from the comment server, CSP or not."""
+    CommentFactory(post=blog_post)
+    html = embed_page(api_origin).replace(
+        'data-post="hello-world"', 'data-post="hello-world" data-lang="fr"'
+    )
+    open_thread(page, host_site.add("/fr/", html, strict_csp(api_origin)))
+    expect(page.locator(".tk-heading")).to_have_text("1 commentaire")
+    expect(page.locator("form.tk-form").first.get_by_label("Nom")).to_be_visible()
