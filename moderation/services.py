@@ -3,7 +3,6 @@
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
@@ -164,7 +163,8 @@ def comment_learn(*, comment_id: int) -> str | None:
             Lesson.objects.create(comment=comment, label=wanted, tokens=tokens,
                                   reputation_keys=keys)
             if wanted == "spam" or looked_spam:
-                transaction.on_commit(partial(_tell_akismet, comment.pk, wanted), robust=True)
+                transaction.on_commit(lambda pk=comment.pk, label=wanted: _tell_akismet(pk, label),
+                                      robust=True)
     return wanted
 
 
@@ -268,4 +268,5 @@ def _summary(score: Score) -> str:
 def _enqueue_learning(comment_id: int) -> None:
     from moderation.tasks import learn_from_comment
 
-    transaction.on_commit(partial(learn_from_comment.delay, comment_id), robust=True)
+    # Not a partial: Django's robust on_commit logs a failure with func.__qualname__.
+    transaction.on_commit(lambda: learn_from_comment.delay(comment_id), robust=True)
