@@ -9,6 +9,7 @@ sweep queues the comment later, so an accepted comment is never lost.
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from uuid import uuid4
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -220,16 +221,11 @@ def _touch_post(post_id: int) -> None:
 
 
 def _enqueue_scoring(comment: Comment) -> None:
-    """Queue scoring once committed; with the broker away, log it and leave it to the sweep."""
+    """Queue scoring once committed; a broker outage is logged and left to the sweep."""
     from moderation.tasks import score_comment
 
-    pk, revision = comment.pk, comment.revision
-
-    def enqueue() -> None:  # named: Django's robust on_commit logs func.__qualname__
-        try:
-            score_comment.delay(pk, revision)
-        except Exception as error:  # kombu's OperationalError, OSError from a queue folder
-            logger.warning("comment %s not queued for scoring (%s); the sweep will queue it",
-                           pk, error)
-
-    transaction.on_commit(enqueue, robust=True)
+    job = partial(score_comment.delay, comment.pk, comment.revision)
+    job.__qualname__ = "score_comment.delay"  # type: ignore[attr-defined]
+    # Django's robust on_commit names the failed callable by __qualname__, which a plain
+    # partial lacks: without it, a broker outage turned the submit into a 500.
+    transaction.on_commit(job, robust=True)
