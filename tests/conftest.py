@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from celery.signals import before_task_publish
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -55,6 +56,19 @@ def user_api(db: None) -> APIClient:
 @pytest.fixture
 def post(db: None) -> object:
     return PostFactory(slug="hello-world", title="Hello, world")
+
+
+@pytest.fixture
+def published_tasks() -> Iterator[list[tuple[str, tuple]]]:
+    """(task name, args) of every message actually sent to the broker during the test."""
+    sent: list[tuple[str, tuple]] = []
+
+    def record(sender: str | None = None, body: object = None, **kwargs: object) -> None:
+        sent.append((str(sender), tuple(body[0])))  # type: ignore[index]
+
+    before_task_publish.connect(record, weak=False)
+    yield sent
+    before_task_publish.disconnect(record)
 
 
 def purge_broker() -> None:

@@ -11,7 +11,6 @@ from blog.models import Post
 from comments import services
 from comments.models import Comment, Status
 from comments.tokens import hash_token
-from moderation.tasks import score_comment
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +30,9 @@ def history(comment: Comment) -> list[tuple[str, str, str]]:
     return list(comment.history.values_list("actor_label", "from_status", "to_status"))
 
 
-def scoring_calls(callbacks) -> list[tuple]:
-    """The (comment id, revision) of every score_comment.delay queued to run after commit."""
-    return [cb.args for cb in callbacks if getattr(cb, "func", None) == score_comment.delay]
+def scoring(published: list[tuple[str, tuple]]) -> list[tuple]:
+    """The (comment id, revision) of every scoring message sent to the broker."""
+    return [args for name, args in published if name == "moderation.score_comment"]
 
 
 # --- submit
@@ -61,22 +60,27 @@ def test_submit_keeps_only_a_hash_of_the_edit_token(post):
     assert comment.edit_expires_at > timezone.now() + timedelta(minutes=14)
 
 
-def test_submit_queues_scoring_only_after_commit(post, django_capture_on_commit_callbacks):
-    """Scoring of revision 1 is queued by an on-commit callback, not during the transaction."""
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+def test_submit_queues_scoring_only_after_commit(
+    post, django_capture_on_commit_callbacks, published_tasks
+):
+    """Scoring of revision 1 reaches the broker once the transaction commits, not before."""
+    with django_capture_on_commit_callbacks(execute=True):
         submitted = submit(post)
-    assert scoring_calls(callbacks) == [(submitted.comment.pk, 1)]
+        assert scoring(published_tasks) == []
+    assert scoring(published_tasks) == [(submitted.comment.pk, 1)]
 
 
-def test_submit_as_spam_records_why_and_queues_no_scoring(post, django_capture_on_commit_callbacks):
+def test_submit_as_spam_records_why_and_queues_no_scoring(
+    post, django_capture_on_commit_callbacks, published_tasks
+):
     """A comment failing the submit checks is stored as spam, with the reason, and not scored."""
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         submitted = submit(post, status=Status.SPAM, status_reason="submit check: honeypot")
     comment = Comment.objects.get(pk=submitted.comment.pk)
     assert comment.status == Status.SPAM
     assert history(comment) == [("author", "", "pending"), ("submit checks", "pending", "spam")]
     assert comment.history.last().reason == "submit check: honeypot"
-    assert scoring_calls(callbacks) == []
+    assert scoring(published_tasks) == []
 
 
 @pytest.mark.parametrize(
@@ -254,12 +258,12 @@ def test_comment_set_status_is_the_only_writer_of_status():
 
 
 def test_an_edit_is_sanitized_again_rescored_and_back_to_pending(
-    post, django_capture_on_commit_callbacks
+    post, django_capture_on_commit_callbacks, published_tasks
 ):
     """Editing an approved comment bumps its revision, re-renders it and queues a new score."""
     submitted = submit(post)
     approve(submitted.comment)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         edited = services.comment_edit(
             comment=submitted.comment,
             token=submitted.edit_token,
@@ -271,7 +275,7 @@ def test_an_edit_is_sanitized_again_rescored_and_back_to_pending(
     assert edited.edited_at is not None
     assert edited.body_html == "<p>Now with <strong>bold</strong></p>"
     assert history(edited)[-1] == ("author", "approved", "pending")
-    assert scoring_calls(callbacks) == [(edited.pk, 2)]
+    assert scoring(published_tasks) == [(edited.pk, 2)]
 
 
 @pytest.mark.parametrize("token", [None, "", "not-the-token", "token "])

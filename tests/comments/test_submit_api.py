@@ -9,7 +9,6 @@ from django.utils.dateparse import parse_datetime
 
 from comments.models import Comment, Status
 from comments.tokens import hash_token
-from moderation.tasks import score_comment
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,12 +57,14 @@ def test_a_submit_keeps_the_request_context_for_moderators_only(api, post):
     assert "203.0.113.10" not in answer.content.decode()
 
 
-def test_a_submit_is_queued_for_scoring_after_commit(api, post, django_capture_on_commit_callbacks):
-    """The scoring task for revision 1 is queued once the comment is committed."""
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+def test_a_submit_is_queued_for_scoring_after_commit(
+    api, post, django_capture_on_commit_callbacks, published_tasks
+):
+    """The scoring task for revision 1 reaches the broker once the comment is committed."""
+    with django_capture_on_commit_callbacks(execute=True):
         answer = send(api, VALID)
-    queued = [cb.args for cb in callbacks if getattr(cb, "func", None) == score_comment.delay]
-    assert queued == [(answer.json()["id"], 1)]
+        assert published_tasks == []
+    assert published_tasks == [("moderation.score_comment", (answer.json()["id"], 1))]
 
 
 def test_the_new_comment_is_not_public_until_approved(api, post):
