@@ -79,3 +79,7 @@ def comments_settings(settings: Any) -> Any:
         settings.COMMENTS = {**settings.COMMENTS, **values}
 
     return override
+
+
+# Headless Chromium and a host site on another origin, shared with the widget's tests.
+from tests.browser.conftest import browser, host_site, widget_settings  # noqa: E402, F401
