@@ -45,6 +45,14 @@ class HistoryInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Moderators hold no model permission on CommentEvent; without this the inline
+        # is silently left out for everyone but superusers.
+        return is_moderator(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 def _action(name: str, label: str) -> Any:
     def run(modeladmin: "QueueAdmin", request: HttpRequest, queryset: QuerySet[Any]) -> None:
