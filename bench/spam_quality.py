@@ -47,9 +47,21 @@ CITATION = (
     "Data: YouTube Spam Collection v1 (CC BY 4.0) - Alberto, Lochter, Almeida, "
     "'TubeSpam: Comment Spam Filtering on YouTube', ICMLA'15."
 )
-MAX_FPR = 0.01  # spam_threshold: lowest score with inner-validation FPR at most this
-MAX_SPAM_APPROVED = 0.03  # hold_threshold: highest score auto-approving at most this spam
+# spam_threshold: lowest score with inner-validation FPR at most this. Set below the 1%
+# bar on purpose: inner validation is optimistic by about a quarter of a point.
+MAX_FPR = 0.0075
+# hold_threshold: highest score auto-approving at most this share of inner spam.
+MAX_SPAM_APPROVED = 0.035
 SEED = 20151209
+
+
+# The page each video's comments were made on, as a blog's facts carry its post's URL.
+VIDEO_IDS = {
+    "Psy": "9bZkp7q19f0",
+    "KatyPerry": "CevxZvSJLk8",
+    "LMFAO": "KQ6zr6kCPj8",
+    "Eminem": "uelHwf8o7_U",
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,13 @@ class Row:
     text: str
     author: str
     is_spam: bool
+    video: str = ""
+
+    @property
+    def own_urls(self) -> tuple[str, ...]:
+        """Return the addresses of the video page itself (host + path prefixes)."""
+        vid = VIDEO_IDS.get(self.video, "").lower()
+        return (f"youtube.com/watch?v={vid}", f"youtu.be/{vid}") if vid else ()
 
 
 Folds = dict[str, list[Row]]
@@ -72,11 +91,18 @@ class Scorer:
     def facts(self, row: Row) -> Facts:
         """Return the facts the worker would gather for this comment."""
         email = f"{row.author.lower()}@youtube.invalid"
-        hosts = textmod.url_hosts(textmod.normalize(row.text))
-        return Facts(text=textmod.normalize(row.text, lowercase=False), raw=row.text,
-                     author_name=row.author, author_email=email, model=self.counts,
-                     **reputation_fields(self.reputation, email=email, ip=None, network="",
-                                         domains=hosts))
+        hosts = textmod.url_hosts(
+            textmod.without_own_links(textmod.normalize(row.text), row.own_urls)
+        )
+        return Facts(
+            text=textmod.normalize(row.text, lowercase=False),
+            raw=row.text,
+            author_name=row.author,
+            author_email=email,
+            model=self.counts,
+            own_urls=row.own_urls,
+            **reputation_fields(self.reputation, email=email, ip=None, network="", domains=hosts),
+        )
 
     def score(self, row: Row) -> float:
         """Return the production scorer's 0..1 score of one comment."""
@@ -86,8 +112,12 @@ class Scorer:
         """Teach one moderator decision: classifier tokens and reputation, as the worker does."""
         facts = self.facts(row)
         bayes.learn(self.counts, facts.tokens, is_spam=row.is_spam)
-        keys = reputation_keys(email=facts.author_email, ip=None, network="",
-                               domains=textmod.url_hosts(facts.normalized))
+        keys = reputation_keys(
+            email=facts.author_email,
+            ip=None,
+            network="",
+            domains=textmod.url_hosts(facts.normalized),
+        )
         reputation_learn(self.reputation, keys, is_spam=row.is_spam)
 
 
@@ -162,8 +192,9 @@ def evaluate(scores: Sequence[float], labels: Sequence[bool], hold: float, spam:
     true_pos = sum(f and y for f, y in zip(flagged, labels, strict=True))
     n_spam = sum(labels)
     n_ham = len(labels) - n_spam
-    approved_spam = sum(d == policy.Decision.APPROVE and y
-                        for d, y in zip(decided, labels, strict=True))
+    approved_spam = sum(
+        d == policy.Decision.APPROVE and y for d, y in zip(decided, labels, strict=True)
+    )
     return Outcome(
         precision=true_pos / max(sum(flagged), 1),
         recall=true_pos / n_spam,
@@ -182,9 +213,12 @@ def load_folds(folder: Path) -> Folds:
     folds: Folds = {}
     for path in sorted(folder.glob("*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
-            rows = [Row(r["CONTENT"], r["AUTHOR"], r["CLASS"].strip() == "1")
-                    for r in csv.DictReader(handle)]
-        folds[path.stem.split("-", 1)[-1]] = rows
+            video = path.stem.split("-", 1)[-1]
+            rows = [
+                Row(r["CONTENT"], r["AUTHOR"], r["CLASS"].strip() == "1", video)
+                for r in csv.DictReader(handle)
+            ]
+        folds[video] = rows
     return folds
 
 
@@ -201,12 +235,18 @@ def stratified_sample(groups: Folds, size: int, seed: int) -> Folds:
     return sample
 
 
-def learning_recall(scorer: Scorer, test: list[Row], spam: float) -> list[float]:
-    """Score the test stream in order, learning each true label after; return quarter recalls."""
+def learning_recall(
+    scorer: Scorer, test: list[Row], spam: float, *, learn: bool = True
+) -> list[float]:
+    """Score the test stream in order (learning each true label after, if `learn`).
+
+    Returns the recall in each quarter of the stream.
+    """
     hits: list[tuple[bool, bool]] = []
     for row in test:
         hits.append((scorer.score(row) >= spam, row.is_spam))
-        scorer.learn(row)
+        if learn:
+            scorer.learn(row)
     quarter = math.ceil(len(hits) / 4)
     parts = [hits[i : i + quarter] for i in range(0, len(hits), quarter)]
     return [sum(f for f, y in p if y) / max(sum(y for _, y in p), 1) for p in parts]
@@ -239,7 +279,7 @@ def main() -> int:
     print(f"leave-one-video-out over {len(folds)} videos, {sum(map(len, folds.values()))} rows")
     print("signals: " + ", ".join(p.rsplit(".", 1)[-1] for p in MODERATION_DEFAULTS["SIGNALS"]))
     defaults = (MODERATION_DEFAULTS["HOLD_THRESHOLD"], MODERATION_DEFAULTS["SPAM_THRESHOLD"])
-    chosen, at_defaults, streams, all_inner = [], [], [], ([], [])
+    chosen, at_defaults, streams, statics, all_inner = [], [], [], [], ([], [])
     for name, test in folds.items():
         train = {k: v for k, v in folds.items() if k != name}
         scores_in, labels_in = inner_scores(train)
@@ -251,38 +291,48 @@ def main() -> int:
         labels = [r.is_spam for r in test]
         chosen.append((name, evaluate(scores, labels, hold, spam), hold, spam))
         at_defaults.append((name, evaluate(scores, labels, *defaults), *defaults))
+        statics.append(learning_recall(scorer, test, defaults[1], learn=False))
         streams.append(learning_recall(scorer, test, defaults[1]))
     limits = f"FPR<={MAX_FPR}, spam approved<={MAX_SPAM_APPROVED}"
-    print_table(f"thresholds chosen per fold by inner LOVO on its training videos ({limits})",
-                chosen)
-    print_table("at the shipped defaults (MODERATION HOLD_THRESHOLD / SPAM_THRESHOLD)",
-                at_defaults)
+    print_table(
+        f"thresholds chosen per fold by inner LOVO on its training videos ({limits})", chosen
+    )
+    print_table("at the shipped defaults (MODERATION HOLD_THRESHOLD / SPAM_THRESHOLD)", at_defaults)
     pooled = choose_thresholds(*all_inner)
-    print(f"\npooled inner-validation thresholds (basis of the defaults): "
-          f"hold {pooled[0]:.3f}, spam {pooled[1]:.3f}")
+    print(
+        f"\npooled inner-validation thresholds (basis of the defaults): "
+        f"hold {pooled[0]:.3f}, spam {pooled[1]:.3f}"
+    )
     print_cold_start(folds)
-    print("\nlearning mode (moderator labels each test comment after scoring; classifier and "
-          "reputation learn): recall per quarter, default thresholds")
-    for name, recalls in zip(folds, streams, strict=True):
-        print(f"{name:<12}{fmt(recalls)}")
-    print(f"{'mean':<12}{fmt([sum(q) / len(q) for q in zip(*streams, strict=True)])}")
+    print(
+        "\nlearning mode (moderator labels each test comment after scoring; classifier and "
+        "reputation learn): recall per quarter of the stream at the default thresholds,"
+        "\nwithout learning | with learning"
+    )
+    for name, before, after in zip(folds, statics, streams, strict=True):
+        print(f"{name:<12}{fmt(before)}  |{fmt(after)}")
+    mean_before = [sum(q) / len(q) for q in zip(*statics, strict=True)]
+    mean_after = [sum(q) / len(q) for q in zip(*streams, strict=True)]
+    print(f"{'mean':<12}{fmt(mean_before)}  |{fmt(mean_after)}")
     print_throughput(folds, "--no-db" not in sys.argv)
     return 0
 
 
 def print_cold_start(folds: Folds) -> None:
     """Print AUC and FPR when only 100 or 300 labelled training comments exist."""
-    print("\ncold start (stratified sample of the training videos, seed fixed): auc / fpr "
-          "at thresholds chosen by inner LOVO on the sample")
+    print(
+        "\ncold start (stratified sample of the training videos, seed fixed): auc / fpr "
+        "/ recall at the default thresholds (what a new blog runs with)"
+    )
+    hold, spam = MODERATION_DEFAULTS["HOLD_THRESHOLD"], MODERATION_DEFAULTS["SPAM_THRESHOLD"]
     for size in (100, 300):
         cells = []
         for name, test in folds.items():
             train = stratified_sample({k: v for k, v in folds.items() if k != name}, size, SEED)
-            hold, spam = choose_thresholds(*inner_scores(train))
             scorer = trained([r for rows in train.values() for r in rows])
             scores = [scorer.score(r) for r in test]
             outcome = evaluate(scores, [r.is_spam for r in test], hold, spam)
-            cells.append(f"{name} {outcome.auc:.3f}/{outcome.fpr:.3f}")
+            cells.append(f"{name} {outcome.auc:.3f}/{outcome.fpr:.3f}/{outcome.recall:.2f}")
         print(f"  n={size:<4}" + "  ".join(cells))
 
 
@@ -299,8 +349,10 @@ def print_throughput(folds: Folds, with_db: bool) -> None:
         from bench.throughput import db_rate
 
         count, seconds, vendor = db_rate(rows)
-        print(f"throughput, worker path (comment_score on {vendor}: load, facts, signals, "
-              f"policy, save): {count / seconds:.0f}/s over {count} comments")
+        print(
+            f"throughput, worker path (comment_score on {vendor}: load, facts, signals, "
+            f"policy, save): {count / seconds:.0f}/s over {count} comments"
+        )
 
 
 if __name__ == "__main__":

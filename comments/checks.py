@@ -59,13 +59,21 @@ def duplicate_check(*, post_id: int, body: str, author_email: str) -> Refusal | 
     if not window:
         return None
     since = timezone.now() - timedelta(seconds=window)
-    found = (Comment.objects.filter(author_email__iexact=author_email.strip(), post_id=post_id,
-                                    created_at__gte=since, body_source=body)
-             .exclude(status=Status.REMOVED).exists())
+    found = (
+        Comment.objects.filter(
+            author_email__iexact=author_email.strip(),
+            post_id=post_id,
+            created_at__gte=since,
+            body_source=body,
+        )
+        .exclude(status=Status.REMOVED)
+        .exists()
+    )
     if not found:
         return None
-    return Refusal("the same comment was already posted on this post",
-                   comments_setting("DUPLICATE_ACTION"))
+    return Refusal(
+        "the same comment was already posted on this post", comments_setting("DUPLICATE_ACTION")
+    )
 
 
 def flood_check(*, author_email: str, ip_address: str | None) -> Refusal | None:
@@ -73,12 +81,20 @@ def flood_check(*, author_email: str, ip_address: str | None) -> Refusal | None:
     window = comments_setting("FLOOD_WINDOW_SECONDS")
     since = timezone.now() - timedelta(seconds=window)
     recent = Comment.objects.filter(created_at__gte=since)
-    limits = [("author", Q(author_email__iexact=author_email.strip()),
-               comments_setting("FLOOD_MAX_PER_AUTHOR"))]
+    limits = [
+        (
+            "author",
+            Q(author_email__iexact=author_email.strip()),
+            comments_setting("FLOOD_MAX_PER_AUTHOR"),
+        )
+    ]
     if ip_address:
         limits.append(("address", Q(ip_address=ip_address), comments_setting("FLOOD_MAX_PER_IP")))
     for who, match, limit in limits:
         if limit and recent.filter(match).count() >= limit:
-            return Refusal(f"more than {limit} comments from this {who} in {window // 60} "
-                           "minutes", comments_setting("FLOOD_ACTION"), retry_after=window)
+            return Refusal(
+                f"more than {limit} comments from this {who} in {window // 60} minutes",
+                comments_setting("FLOOD_ACTION"),
+                retry_after=window,
+            )
     return None

@@ -7,6 +7,8 @@ Submissions carry the ORIGINAL request context saved with the comment at submit 
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import akismet
@@ -40,15 +42,20 @@ def akismet_enabled() -> bool:
     return bool(moderation_setting("AKISMET_API_KEY"))
 
 
-def akismet_client() -> akismet.SyncClient:
-    """Return a client for the configured key, site and endpoint."""
-    config = akismet.Config(key=moderation_setting("AKISMET_API_KEY"),
-                            url=moderation_setting("AKISMET_BLOG_URL"))
+@contextmanager
+def akismet_client() -> Iterator[akismet.SyncClient]:
+    """Yield a client for the configured key, site and endpoint (no verify-key round trip)."""
+    config = akismet.Config(
+        key=moderation_setting("AKISMET_API_KEY"), url=moderation_setting("AKISMET_BLOG_URL")
+    )
     base = moderation_setting("AKISMET_API_URL")
     transport = None if base.rstrip("/") == OFFICIAL_URL else _Readdress(base)
-    http = httpx.Client(transport=transport, timeout=moderation_setting("AKISMET_TIMEOUT"),
-                        headers={"User-Agent": akismet.USER_AGENT})
-    return akismet.SyncClient(config=config, http_client=http)
+    with httpx.Client(
+        transport=transport,
+        timeout=moderation_setting("AKISMET_TIMEOUT"),
+        headers={"User-Agent": akismet.USER_AGENT},
+    ) as http:
+        yield akismet.SyncClient(config=config, http_client=http)
 
 
 def comment_arguments(comment: Comment) -> dict[str, Any]:

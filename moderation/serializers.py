@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from comments.models import Comment, CommentEvent
+from comments.models import CommentEvent
 from comments.serializers import PublicComment
 
 

@@ -49,12 +49,12 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
             return None
         if comment.status != Status.PENDING or comment.scored_revision == revision:
             return None
-        score = score_of(comment)
+        score, trusted = _assess(comment)
         decision = policy.decide(
             score=score.value,
             mode=comment.post.moderation_mode,
             thresholds=thresholds(),
-            trusted=_trusted(comment),
+            trusted=trusted,
             force=score.force,
         )
         comment.spam_score = score.value
@@ -84,9 +84,9 @@ def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
         before = STATUS_DECISION.get(comment.status, comment.status)
         if comment.moderated_by_id is not None or comment.status not in STATUS_DECISION:
             return before, before
-        score = score_of(comment)
+        score, trusted = _assess(comment)
         after = str(policy.decide(score=score.value, mode=comment.post.moderation_mode,
-                                  thresholds=thresholds(), trusted=_trusted(comment),
+                                  thresholds=thresholds(), trusted=trusted,
                                   force=score.force))
         if apply:
             comment.spam_score, comment.spam_reasons = score.value, score.reasons
@@ -101,7 +101,15 @@ def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
 
 def score_of(comment: Comment) -> Score:
     """Run the configured signals over `comment` and combine them (no side effects)."""
-    return combine(run_signals(active_signals(), facts_for(comment)))
+    return _assess(comment)[0]
+
+
+def _assess(comment: Comment) -> tuple[Score, bool]:
+    """Return the comment's score, and whether its author is trusted (staff, or only
+    approved comments so far): what the policy needs, from one gathering of facts."""
+    facts = facts_for(comment)
+    trusted = facts.is_staff or bool(facts.approved_by_author and not facts.spam_by_author)
+    return combine(run_signals(active_signals(), facts)), trusted
 
 
 def thresholds() -> policy.Thresholds:
@@ -252,13 +260,6 @@ def _reputation_add(keys: list[list[str]], label: str, delta: int) -> None:
     for kind, key in keys:
         row, _ = Reputation.objects.select_for_update().get_or_create(kind=kind, key=key)
         Reputation.objects.filter(pk=row.pk).update(**{column: F(column) + delta})
-
-
-def _trusted(comment: Comment) -> bool:
-    if comment.user_id and comment.user and comment.user.is_staff:
-        return True
-    return Reputation.objects.filter(kind="email", key=comment.author_email.lower(),
-                                     ham__gt=0, spam=0).exists()
 
 
 def _summary(score: Score) -> str:

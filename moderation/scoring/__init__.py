@@ -44,6 +44,9 @@ class Facts:
     spam_link_domains: tuple[str, ...] = ()
     blocked: tuple[tuple[str, str, str], ...] = ()  # (kind, pattern, action)
     model: TokenCounts | None = None  # the classifier's counts, or None when untrained
+    # The page's own addresses (lower-case host + path, no scheme or "www."): links to
+    # them are references, not promotion, and neither the rules nor the classifier count them.
+    own_urls: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
     @cached_property
@@ -53,13 +56,13 @@ class Facts:
 
     @cached_property
     def normalized(self) -> str:
-        """Return the normalized, lower-case text."""
-        return self.visible.lower()
+        """Return the normalized, lower-case text, links to the page itself left out."""
+        return textmod.without_own_links(self.visible.lower(), self.own_urls)
 
     @cached_property
     def tokens(self) -> list[str]:
         """Return the classifier tokens of what the author typed."""
-        return textmod.tokens(self.raw or self.text)
+        return textmod.tokens(self.raw or self.text, own=self.own_urls)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ Signal = Callable[[Facts], "Finding | Sequence[Finding] | None"]
 # Log-odds before any evidence: most comments are fine. Fitted with the rule weights in
 # moderation.scoring.rules by logistic regression on inner leave-one-video-out scores
 # (bench/spam_quality.py).
-PRIOR = -3.033
+PRIOR = -3.112
 
 
 def combine(findings: Sequence[Finding], *, prior: float = PRIOR) -> Score:

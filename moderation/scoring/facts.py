@@ -27,6 +27,7 @@ def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
     domains = _domains(comment, urls)
     counts = _reputation(reputation_keys(comment))
     email = comment.author_email.lower()
+    network_spam = counts.get(("network", comment.ip_network), (0, 0))[0]
     return Facts(
         text=text,
         raw=comment.body_source,
@@ -36,21 +37,26 @@ def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
         author_url=comment.author_url,
         link_urls=urls,
         is_staff=bool(comment.user_id and comment.user and comment.user.is_staff),
-        spam_by_network_week=_network_spam_this_week(comment.ip_network),
+        # Only a network with spam on record can have had spam this week: skip the query.
+        spam_by_network_week=_network_spam_this_week(comment.ip_network) if network_spam else 0,
         blocked=_blocked(comment, text, domains),
         model=model_current() if with_model else None,
         extra={"comment": comment},
-        **reputation_fields(counts, email=email, ip=comment.ip_address,
-                            network=comment.ip_network, domains=domains),
+        **reputation_fields(
+            counts, email=email, ip=comment.ip_address, network=comment.ip_network, domains=domains
+        ),
     )
 
 
 def reputation_keys(comment: Comment) -> list[tuple[str, str]]:
     """Return the (kind, key) pairs a moderator's decision on `comment` teaches about."""
     text = unescape(_TAG.sub(" ", comment.body_html))
-    return keys_for(email=comment.author_email, ip=comment.ip_address,
-                    network=comment.ip_network,
-                    domains=_domains(comment, _urls_in(comment.body_html, text)))
+    return keys_for(
+        email=comment.author_email,
+        ip=comment.ip_address,
+        network=comment.ip_network,
+        domains=_domains(comment, _urls_in(comment.body_html, text)),
+    )
 
 
 def _domains(comment: Comment, urls: "tuple[str, ...] | list[str]") -> list[str]:
@@ -76,8 +82,9 @@ def _network_spam_this_week(network: str) -> int:
     if not network:
         return 0
     since = timezone.now() - timedelta(days=7)
-    return Lesson.objects.filter(label="spam", learned_at__gte=since,
-                                 comment__ip_network=network).count()
+    return Lesson.objects.filter(
+        label="spam", learned_at__gte=since, comment__ip_network=network
+    ).count()
 
 
 def _blocked(comment: Comment, text: str, domains: list[str]) -> tuple[tuple[str, str, str], ...]:

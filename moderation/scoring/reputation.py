@@ -12,8 +12,9 @@ from typing import Any
 Counts = Mapping[tuple[str, str], tuple[int, int]]
 
 
-def reputation_keys(*, email: str, ip: str | None, network: str,
-                    domains: Iterable[str]) -> list[tuple[str, str]]:
+def reputation_keys(
+    *, email: str, ip: str | None, network: str, domains: Iterable[str]
+) -> list[tuple[str, str]]:
     """Return the (kind, key) pairs a decision about such a comment teaches about."""
     keys = [("email", email.lower())] if email else []
     if ip:
@@ -24,13 +25,15 @@ def reputation_keys(*, email: str, ip: str | None, network: str,
     return keys
 
 
-def reputation_fields(counts: Counts, *, email: str, ip: str | None, network: str,
-                      domains: Iterable[str]) -> dict[str, Any]:
+def reputation_fields(
+    counts: Counts, *, email: str, ip: str | None, network: str, domains: Iterable[str]
+) -> dict[str, Any]:
     """Return the `Facts` keyword arguments that reputation `counts` give such a comment."""
     author = counts.get(("email", email.lower()), (0, 0))
     net = counts.get(("network", network), (0, 0)) if network else (0, 0)
     spam_domains = tuple(
-        d for d in sorted(set(domains))
+        d
+        for d in sorted(set(domains))
         if d and (rep := counts.get(("domain", d), (0, 0)))[0] > rep[1]
     )
     return {
@@ -43,8 +46,13 @@ def reputation_fields(counts: Counts, *, email: str, ip: str | None, network: st
     }
 
 
-def reputation_learn(counts: dict[tuple[str, str], tuple[int, int]],
-                     keys: Iterable[tuple[str, str]], *, is_spam: bool, step: int = 1) -> None:
+def reputation_learn(
+    counts: dict[tuple[str, str], tuple[int, int]],
+    keys: Iterable[tuple[str, str]],
+    *,
+    is_spam: bool,
+    step: int = 1,
+) -> None:
     """Add (or with step -1 remove) one decision to in-memory reputation `counts`."""
     for key in keys:
         spam, ham = counts.get(key, (0, 0))

@@ -28,13 +28,13 @@ SELF_PROMOTION = re.compile(
     r"\b(?:check out|check|visit|subscribe to|sub to|follow|watch)\s+(?:out\s+)?(?:my|me|our)\b"
 )
 
-CLASSIFIER_WEIGHT = 0.654  # per unit of the classifier's log-odds
-LINK_HOST_WEIGHT = 1.652  # per distinct linked host, up to LINK_HOST_CAP
+CLASSIFIER_WEIGHT = 0.630  # per unit of the classifier's log-odds
+LINK_HOST_WEIGHT = 2.040  # per distinct linked host, up to LINK_HOST_CAP
 LINK_HOST_CAP = 3
-SHORTENER_WEIGHT = 1.768
-SELF_PROMOTION_WEIGHT = 1.634
-LENGTH_WEIGHT = 0.317  # per unit of log(1 + characters)
-CAPITALS_WEIGHT = 0.451  # times the share of capital letters
+SHORTENER_WEIGHT = 1.206
+SELF_PROMOTION_WEIGHT = 1.678
+LENGTH_WEIGHT = 0.339  # per unit of log(1 + characters)
+CAPITALS_WEIGHT = 0.506  # times the share of capital letters
 
 
 def domain_of(url: str) -> str:
@@ -46,9 +46,16 @@ def domain_of(url: str) -> str:
     return host.lower().removeprefix("www.")
 
 
+def own_link(url: str, own: tuple[str, ...]) -> bool:
+    """Whether `url` points at the page itself (one of the `own` host+path prefixes)."""
+    bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip().lower())
+    return bool(own) and bare.startswith(own)
+
+
 def link_hosts(facts: Facts) -> set[str]:
     """Return the distinct hosts the comment's body links to (hrefs and bare addresses)."""
-    hosts = {domain_of(u) for u in facts.link_urls}
+    own = facts.own_urls
+    hosts = {domain_of(u) for u in facts.link_urls if not own_link(u, own)}
     hosts.update(textmod.url_hosts(facts.normalized))
     return {h for h in hosts if h}
 
@@ -120,24 +127,32 @@ def spam_link_domains(facts: Facts) -> Finding | None:
 def author_history(facts: Facts) -> Finding | None:
     """An author with approved comments is trusted, staff most; one with spam is not."""
     if facts.spam_by_author:
-        return Finding(2.5 + 0.5 * min(facts.spam_by_author, 4),
-                       f"author had {facts.spam_by_author} comment(s) marked spam")
+        return Finding(
+            2.5 + 0.5 * min(facts.spam_by_author, 4),
+            f"author had {facts.spam_by_author} comment(s) marked spam",
+        )
     if facts.is_staff:
         return Finding(-6.0, "staff member")
     if facts.approved_by_author:
-        return Finding(-1.0 - 0.5 * min(facts.approved_by_author, 6),
-                       f"author has {facts.approved_by_author} approved comment(s)")
+        return Finding(
+            -1.0 - 0.5 * min(facts.approved_by_author, 6),
+            f"author has {facts.approved_by_author} approved comment(s)",
+        )
     return None
 
 
 def ip_history(facts: Facts) -> Finding | None:
     """Spam from the same address, or the same /24 (IPv4) or /64 (IPv6) network."""
     if facts.spam_by_ip:
-        return Finding(2.0 + 0.3 * min(facts.spam_by_ip, 5),
-                       f"IP address had {facts.spam_by_ip} spam comment(s)")
+        return Finding(
+            2.0 + 0.3 * min(facts.spam_by_ip, 5),
+            f"IP address had {facts.spam_by_ip} spam comment(s)",
+        )
     if facts.spam_by_network_week and facts.spam_by_network > facts.ham_by_network:
-        return Finding(1.0 + 0.25 * min(facts.spam_by_network_week, 4),
-                       f"IP network had {facts.spam_by_network_week} spam this week")
+        return Finding(
+            1.0 + 0.25 * min(facts.spam_by_network_week, 4),
+            f"IP network had {facts.spam_by_network_week} spam this week",
+        )
     if facts.spam_by_network > facts.ham_by_network:
         return Finding(0.75, f"IP network had {facts.spam_by_network} spam comment(s)")
     return None

@@ -9,6 +9,7 @@ concurrent learners apply their changes one after another.
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 
@@ -22,7 +23,7 @@ BATCH = 500
 
 @dataclass
 class _Cached:
-    version: int = -1
+    stamp: tuple[int, datetime] | None = None
     counts: TokenCounts | None = None
 
 
@@ -30,24 +31,25 @@ _cache = _Cached()
 
 
 def model_current() -> TokenCounts:
-    """Return the shared model, reloading it only when its version changed."""
-    version = ClassifierState.objects.filter(pk=1).values_list("version", flat=True).first()
-    version = -1 if version is None else version
-    if _cache.counts is None or _cache.version != version:
+    """Return the shared model, reloading it only when its version changed.
+
+    The stamp is (version, updated_at), so a database restored from a backup (or rolled
+    back by a test) is not mistaken for the cached model of the same version number.
+    """
+    stamp = ClassifierState.objects.filter(pk=1).values_list("version", "updated_at").first()
+    if _cache.counts is None or _cache.stamp != stamp:
         _cache.counts = _load()
-        _cache.version = version
-        logger.info("classifier model v%s loaded: %d tokens", version,
-                    len(_cache.counts.counts))
+        _cache.stamp = stamp
+        logger.info("classifier model %s loaded: %d tokens", stamp, len(_cache.counts.counts))
     return _cache.counts
 
 
 def model_forget_cache() -> None:
     """Drop this process's cached copy (tests; after a bulk import in the same process)."""
-    _cache.counts, _cache.version = None, -1
+    _cache.counts, _cache.stamp = None, None
 
 
-def model_add(*, token_deltas: Mapping[str, tuple[int, int]], spam_docs: int,
-              ham_docs: int) -> int:
+def model_add(*, token_deltas: Mapping[str, tuple[int, int]], spam_docs: int, ham_docs: int) -> int:
     """Add per-token (spam, ham) changes and document counts; return the new version.
 
     Deltas may be negative (unlearning); rows that fall to zero are deleted.
@@ -58,7 +60,7 @@ def model_add(*, token_deltas: Mapping[str, tuple[int, int]], spam_docs: int,
             raise ValueError("unlearning more comments than the classifier has learned")
         keys = list(token_deltas)
         for start in range(0, len(keys), BATCH):
-            _apply_batch({k: token_deltas[k] for k in keys[start:start + BATCH]})
+            _apply_batch({k: token_deltas[k] for k in keys[start : start + BATCH]})
         state.spam_docs += spam_docs
         state.ham_docs += ham_docs
         state.version += 1
@@ -91,8 +93,9 @@ def _apply_batch(deltas: Mapping[str, tuple[int, int]]) -> None:
 
 def _load() -> TokenCounts:
     state = ClassifierState.objects.filter(pk=1).first()
-    counts = TokenCounts(spam_docs=state.spam_docs if state else 0,
-                         ham_docs=state.ham_docs if state else 0)
+    counts = TokenCounts(
+        spam_docs=state.spam_docs if state else 0, ham_docs=state.ham_docs if state else 0
+    )
     rows = ClassifierToken.objects.values_list("token", "spam", "ham").iterator(chunk_size=5000)
     counts.counts = {token: (spam, ham) for token, spam, ham in rows}
     return counts

@@ -32,8 +32,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
         parser.add_argument("--until", help="last day (inclusive), YYYY-MM-DD; default today")
-        parser.add_argument("--apply", action="store_true",
-                            help="store the new scores and decisions (default: dry run)")
+        parser.add_argument(
+            "--apply",
+            action="store_true",
+            help="store the new scores and decisions (default: dry run)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         since = _day(options["since"])
@@ -42,8 +45,12 @@ class Command(BaseCommand):
             raise CommandError(f"--until ({until}) is before --since ({since}).")
         start = timezone.make_aware(datetime.combine(since, time.min))
         end = timezone.make_aware(datetime.combine(until, time.max))
-        ids = list(Comment.objects.filter(created_at__range=(start, end))
-                   .exclude(status=Status.REMOVED).order_by("pk").values_list("pk", flat=True))
+        ids = list(
+            Comment.objects.filter(created_at__range=(start, end))
+            .exclude(status=Status.REMOVED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         mode = "applying" if options["apply"] else "dry run"
         self.stdout.write(f"rescoring {len(ids)} comments from {since} to {until} ({mode})")
         changes: Counter[tuple[str, str]] = Counter()

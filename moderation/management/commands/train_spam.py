@@ -14,15 +14,18 @@ PROGRESS_EVERY = 1000
 
 
 class Command(BaseCommand):
-    help = ("Teach the spam classifier labelled comments from CSV files (as moderator "
-            "decisions would). Default columns: CONTENT (text) and CLASS (1 spam, 0 ham).")
+    help = (
+        "Teach the spam classifier labelled comments from CSV files (as moderator "
+        "decisions would). Default columns: CONTENT (text) and CLASS (1 spam, 0 ham)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE.csv")
         parser.add_argument("--text-column", default="CONTENT")
         parser.add_argument("--label-column", default="CLASS")
-        parser.add_argument("--spam-value", default="1",
-                            help="label value meaning spam; any other value is ham")
+        parser.add_argument(
+            "--spam-value", default="1", help="label value meaning spam; any other value is ham"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows: list[tuple[str, bool]] = []
@@ -30,18 +33,20 @@ class Command(BaseCommand):
             try:
                 found = list(self._read(Path(name), options))
             except (UnicodeDecodeError, csv.Error) as exc:
-                raise CommandError(f"{name} is not a UTF-8 CSV file ({exc}); "
-                                   "save it as UTF-8 CSV and try again.") from exc
+                raise CommandError(
+                    f"{name} is not a UTF-8 CSV file ({exc}); save it as UTF-8 CSV and try again."
+                ) from exc
             spam = sum(is_spam for _, is_spam in found)
-            self.stdout.write(f"{name}: {len(found)} comments ({spam} spam, "
-                              f"{len(found) - spam} ham)")
+            self.stdout.write(
+                f"{name}: {len(found)} comments ({spam} spam, {len(found) - spam} ham)"
+            )
             rows += found
         if not rows:
             raise CommandError("No labelled comments found; nothing learned.")
         self.stdout.write(f"learning {len(rows)} comments ...")
         spam, ham = 0, 0
         for start in range(0, len(rows), PROGRESS_EVERY):
-            learned = classifier_train(texts=rows[start:start + PROGRESS_EVERY])
+            learned = classifier_train(texts=rows[start : start + PROGRESS_EVERY])
             spam, ham = spam + learned[0], ham + learned[1]
             self.stdout.write(f"  {spam + ham}/{len(rows)}")
         self.stdout.write(self.style.SUCCESS(f"Learned {spam} spam and {ham} ham comments."))
@@ -59,7 +64,8 @@ class Command(BaseCommand):
                 if wanted not in columns:
                     raise CommandError(
                         f"{path} has no column {wanted!r}; its columns are: "
-                        f"{', '.join(columns) or '(none)'}. Choose one with {flag}.")
+                        f"{', '.join(columns) or '(none)'}. Choose one with {flag}."
+                    )
             for row in reader:
                 text = (row.get(text_col) or "").strip()
                 if text:
