@@ -178,6 +178,7 @@ def test_the_change_page_shows_the_comment_and_its_history_inline(admin_client_,
     assert html.count('<td class="field-actor_label">') == 2
     assert "moderator: spam" in html
     assert "moderator: ham" in html
+    assert "<div class='comment-body'><p>Cheap watches</p></div>" in html
     assert 'name="body_source"' not in html  # read-only: shown, not editable
     assert 'name="history-0-reason"' not in html
 
