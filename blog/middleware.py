@@ -87,6 +87,23 @@ def _too_large(message: str) -> HttpResponse:
     return JsonResponse({"detail": f"{message} Send a shorter comment."}, status=413)
 
 
+class NulInQueryMiddleware:
+    """Refuse a query string carrying a NUL character (400): PostgreSQL cannot store or
+    compare one, so a filter like `?post=%00` would otherwise fail inside the database."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        pairs = request.GET.lists()
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in pairs):
+            return JsonResponse(
+                {"detail": "The query string contains a NUL character (%00); remove it."},
+                status=400,
+            )
+        return self.get_response(request)
+
+
 class DatabaseUnavailableMiddleware:
     """Answer 503 with Retry-After, not 500, while the database cannot be reached."""
 
