@@ -94,3 +94,11 @@ def test_counts_carry_no_private_data(api):
     answer = counts(api, "a")
     assert "hidden@example.org" not in answer.content.decode()
     assert all(isinstance(v, int) for v in answer.json().values())
+
+
+@pytest.mark.parametrize("query", ["post=%00", "post=a&post=b%00c", "post%00=a"])
+def test_a_nul_in_the_query_is_a_400(api, db, query):
+    """A NUL character in the query string is refused with 400 (PostgreSQL cannot hold one)."""
+    answer = api.get(f"/api/v1/counts/?{query}")
+    assert answer.status_code == 400
+    assert "NUL" in answer.json()["detail"]

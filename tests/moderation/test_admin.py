@@ -237,3 +237,9 @@ def test_who_gets_into_the_admin_queue(post, queued, who):
         == 302
     )
     assert Comment.objects.get(pk=queued.pk).status == Status.PENDING
+
+
+@pytest.mark.parametrize("query", ["status=%00", "post__moderation_mode__exact=%00", "q=%00"])
+def test_odd_filters_in_the_admin_never_fail(admin_client_, queued, query):
+    """NUL characters in admin filters and search answer 400, never a server error."""
+    assert admin_client_.get(f"{QUEUE}?{query}").status_code == 400

@@ -208,6 +208,12 @@ def test_a_bad_filter_or_ordering_is_a_400_naming_the_choices(moderator_api, pos
     assert "Choose one of" in message
 
 
+@pytest.mark.parametrize("query", ["post=%00", "status=pending&post=a%00", "ordering=%00"])
+def test_a_nul_in_a_filter_is_a_400(moderator_api, post, query):
+    """A NUL character in a queue filter answers 400 in every database, never a 500."""
+    assert moderator_api.get(f"{QUEUE}?{query}").status_code == 400
+
+
 # --- one comment in full
 
 
