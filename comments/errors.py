@@ -35,7 +35,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:
         logger.error("database unavailable: %s", exc)
         return unavailable_response()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = _encodable(response.data)
+    return response
+
+
+def _encodable(data: Any) -> Any:
+    """Replace lone surrogates that DRF echoes from the input ("\\ud800" is not a valid
+    choice): UTF-8 cannot encode them, and rendering the 400 would fail with a 500."""
+    if isinstance(data, str):
+        return data.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(data, dict):
+        return {_encodable(key): _encodable(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_encodable(item) for item in data]
+    return data
 
 
 def unavailable_response() -> Response:
