@@ -418,7 +418,18 @@ def test_bulk_with_one_unknown_id_changes_nothing(moderator_api, pending):
     assert Comment.objects.get(pk=pending.pk).status == Status.PENDING
 
 
-@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b"null", b'"approve"'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"not json",
+        b"[1, 2]",
+        b"null",
+        b'"approve"',
+        b'{"ids": [1], "action": "\\ud800"}',
+        b'{"ids": ["\\udfff"], "action": "approve"}',
+        b'{"\\ud800": 1}',
+    ],
+)
 def test_a_malformed_bulk_body_is_400(moderator_api, pending, raw):
     """A bulk body that is not a JSON object answers 400."""
     answer = moderator_api.generic("POST", BULK, raw, content_type="application/json")
@@ -470,6 +481,24 @@ def test_a_moderator_creates_a_post(moderator_api, api, user_api, db):
     bad = moderator_api.post("/api/v1/posts/", {**new, "slug": "no spaces!"}, format="json")
     assert bad.status_code == 400
     assert "slug" in bad.json()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"title": "T", "slug": "t", "body": "b", "moderation_mode": "\\ud800"}',
+        b'{"title": "\\ud800", "slug": "t\\u0000", "body": null}',
+        b'{"title": "T", "slug": "t", "body": "b", "published_at": "2026-13-45"}',
+        b'{"title": "T", "slug": "t", "body": "b", "close_comments_after_days": -1}',
+        b"[]",
+        b"not json",
+    ],
+)
+def test_a_bad_post_is_400_never_500(moderator_api, db, raw):
+    """Bad values for a new post, even ones DRF echoes back, answer 400."""
+    answer = moderator_api.generic("POST", "/api/v1/posts/", raw, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json()
 
 
 def test_a_moderator_closes_and_reopens_comments(moderator_api, api, user_api, post):
