@@ -413,3 +413,47 @@ def test_bundled_translation_is_used_with_data_lang(
     open_thread(page, host_site.add("/fr/", html, strict_csp(api_origin)))
     expect(page.locator(".tk-heading")).to_have_text("1 commentaire")
     expect(page.locator("form.tk-form").first.get_by_label("Nom")).to_be_visible()
+
+
+def test_reply_form_opens_and_closes_from_the_keyboard(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """Enter on Reply moves focus into the form; Escape closes it, back on Reply, text kept."""
+    parent = CommentFactory(post=blog_post, author_name="Ola")
+    open_thread(page, host_site.add("/reply-keys/", embed_page(api_origin)))
+    item = page.locator(f"#tk-comment-{parent.pk}")
+    reply_button = item.get_by_role("button", name="Reply")
+    reply_button.focus()
+    page.keyboard.press("Enter")
+    form = item.locator("form.tk-reply-form")
+    expect(form).to_have_attribute("aria-label", "Reply to Ola")
+    expect(form.get_by_label("Name")).to_be_focused()
+    page.keyboard.type("Pat")
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(reply_button).to_be_focused()
+    expect(reply_button).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    expect(form.get_by_label("Name")).to_have_value("Pat")
+
+
+def test_page_left_open_for_hours_renews_its_form_token(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """A reader who writes after hours sends a recent form token, not a stale one."""
+    tokens: list[str] = []
+    page.on(
+        "response",
+        lambda r: tokens.append(r.json()["form_token"]) if "/api/v1/form-token/" in r.url else None,
+    )
+    page.clock.install()
+    open_thread(page, host_site.add("/left-open/", embed_page(api_origin)))
+    with page.expect_response("**/api/v1/form-token/"):
+        page.clock.run_for("03:01:00")
+    page.clock.run_for("01:30")
+    form = page.locator("form.tk-form").first
+    fill_form(form, name="Quin", email="quin@example.org", body="Back from lunch.")
+    with page.expect_request("**/api/v1/posts/hello-world/comments/") as sent:
+        form.get_by_role("button", name="Post comment").click()
+    assert len(tokens) >= 2
+    assert sent.value.post_data_json["form_token"] == tokens[1]

@@ -51,6 +51,8 @@
   const AUTHOR_KEY = "tk-comments:author"; // localStorage: "Remember me" details
   const OWN_MAX_AGE = 30 * 864e5;          // forget own comments after 30 days
   const GONE = ["rejected", "spam", "removed"];
+  const TOKEN_RENEW = 3 * 3600e3;          // fetch a new form token after 3 hours...
+  const FRESH_AFTER = 60e3;                // ...and use it once it is a minute old
 
   // ---------------------------------------------------------------------------
   // Every string a reader can see. A site overrides any of them with
@@ -367,6 +369,8 @@
       count: null,            // approved comments (from the post)
       next: null,             // URL of the next page of the thread
       token: null,            // form_token for the next submit
+      tokenAt: 0,             // when it was fetched (Date.now())
+      fresh: null,            // a newer token, used once it is FRESH_AFTER old
       nodes: new Map(),       // comment id -> record (see makeRecord)
       own: new Map(),         // comment id -> own entry from localStorage
     };
@@ -421,7 +425,28 @@
 
     async function refreshToken() {
       const r = await api("GET", "/api/v1/form-token/");
-      st.token = r.ok && r.data && r.data.form_token ? r.data.form_token : st.token;
+      if (r.ok && r.data && r.data.form_token) {
+        st.token = r.data.form_token;
+        st.tokenAt = Date.now();
+      }
+    }
+
+    /**
+     * The server refuses form tokens older than a day (FORM_MAX_SECONDS) and newer
+     * than a few seconds (FORM_MIN_SECONDS). For a page left open for hours, fetch a
+     * new token now and then, and switch to it only once it is a minute old.
+     */
+    async function renewToken() {
+      if (st.fresh && st.fresh.token && Date.now() - st.fresh.at > FRESH_AFTER) {
+        st.token = st.fresh.token;
+        st.tokenAt = st.fresh.at;
+        st.fresh = null;
+      } else if (!st.fresh && st.tokenAt && Date.now() - st.tokenAt > TOKEN_RENEW) {
+        st.fresh = { token: null, at: Date.now() };
+        const r = await api("GET", "/api/v1/form-token/");
+        if (r.ok && r.data && r.data.form_token) st.fresh = { token: r.data.form_token, at: Date.now() };
+        else st.fresh = null;
+      }
     }
 
     // -- Loading ---------------------------------------------------------------
@@ -778,7 +803,15 @@
         f.fields.author_url.control.value = saved.url || "";
       }
       f.form.addEventListener("submit", (ev) => { ev.preventDefault(); submit(f); });
+      if (parentRec) onEscape(f.form, () => closeReply(parentRec, true));
       return f;
+    }
+
+    /** Escape in a reply or edit form cancels it (what was typed in a reply is kept). */
+    function onEscape(form, cancel) {
+      form.addEventListener("keydown", (ev) => {
+        if (ev.key === "Escape" && !ev.defaultPrevented) { ev.preventDefault(); cancel(); }
+      });
     }
 
     /** A labelled control with an optional hint and a slot for its errors. */
@@ -1044,6 +1077,7 @@
       f.form.append(bodyField, f.preview,
         h("div", { class: "tk-buttons" }, f.submit, f.previewBtn, cancel), f.status);
       f.form.addEventListener("submit", (ev) => { ev.preventDefault(); saveEdit(rec, f); });
+      onEscape(f.form, () => closeEdit(rec));
       rec.editForm = f;
       rec.body.hidden = true;
       drawActions(rec);
@@ -1143,6 +1177,7 @@
         el.textContent = relativeTime(el.getAttribute("datetime"));
       });
       st.nodes.forEach(tickOwn);
+      renewToken();
     }, 20000);
 
     load();
