@@ -4,18 +4,19 @@ import pytest
 
 from comments.conf import MODERATION_DEFAULTS
 from moderation.policy import Decision, Thresholds, decide
-from moderation.scoring import PRIOR, Facts, Finding, combine, score_facts
-from moderation.scoring import rules
+from moderation.scoring import PRIOR, Facts, Finding, combine, rules, score_facts
 
-DEFAULTS = Thresholds(hold=MODERATION_DEFAULTS["HOLD_THRESHOLD"],
-                      spam=MODERATION_DEFAULTS["SPAM_THRESHOLD"])
+DEFAULTS = Thresholds(
+    hold=MODERATION_DEFAULTS["HOLD_THRESHOLD"], spam=MODERATION_DEFAULTS["SPAM_THRESHOLD"]
+)
 
 
 def test_no_evidence_leaves_the_prior_a_low_score():
     """With nothing found, a comment scores low: most comments are fine."""
     score = combine([])
     assert score.value < DEFAULTS.hold
-    assert score.reasons == [] and score.force is None
+    assert score.reasons == []
+    assert score.force is None
     assert PRIOR < 0
 
 
@@ -41,10 +42,18 @@ def test_spam_force_wins_over_hold():
 
 def test_a_typical_reader_comment_is_approved_and_link_spam_is_caught():
     """Run through every default rule, a thank-you is approved, a shortened pitch is not."""
-    signals = [rules.links, rules.shorteners, rules.self_promotion, rules.length,
-               rules.capitals, rules.author_history]
-    kind = score_facts(signals, Facts(text="Thanks, this fixed my deployment.",
-                                      raw="Thanks, this fixed my deployment."))
+    signals = [
+        rules.links,
+        rules.shorteners,
+        rules.self_promotion,
+        rules.length,
+        rules.capitals,
+        rules.author_history,
+    ]
+    kind = score_facts(
+        signals,
+        Facts(text="Thanks, this fixed my deployment.", raw="Thanks, this fixed my deployment."),
+    )
     pitch = "CHECK OUT MY CHANNEL https://bit.ly/x https://a.example https://b.example"
     spam = score_facts(signals, Facts(text=pitch, raw=pitch))
     assert decide(score=kind.value, mode="post", thresholds=DEFAULTS) == Decision.APPROVE
@@ -55,7 +64,8 @@ def test_a_typical_reader_comment_is_approved_and_link_spam_is_caught():
 def test_default_thresholds_are_validated_values_not_a_coin_flip():
     """The shipped thresholds hold a wide band for a moderator; neither is 0.5."""
     assert 0 < DEFAULTS.hold < DEFAULTS.spam < 1
-    assert DEFAULTS.hold != 0.5 and DEFAULTS.spam != 0.5
+    assert DEFAULTS.hold != 0.5
+    assert DEFAULTS.spam != 0.5
     assert DEFAULTS.spam >= 0.8  # conservative: hold rather than mark spam when unsure
 
 
@@ -71,12 +81,15 @@ def test_default_thresholds_are_validated_values_not_a_coin_flip():
         (0.05, "post", True, "spam", Decision.SPAM),
     ],
 )
-def test_policy_decides_by_mode_thresholds_trust_and_blocklist(score, mode, trusted, force,
-                                                                expected):
+def test_policy_decides_by_mode_thresholds_trust_and_blocklist(
+    score, mode, trusted, force, expected
+):
     """Post mode publishes clean comments, pre mode holds all but trusted ones, and the
     blocklist overrides the score."""
-    assert decide(score=score, mode=mode, thresholds=DEFAULTS, trusted=trusted,
-                  force=force) == expected
+    assert (
+        decide(score=score, mode=mode, thresholds=DEFAULTS, trusted=trusted, force=force)
+        == expected
+    )
 
 
 def test_thresholds_in_the_wrong_order_are_refused():

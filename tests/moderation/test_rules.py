@@ -2,8 +2,7 @@
 
 import pytest
 
-from moderation.scoring import Facts
-from moderation.scoring import rules
+from moderation.scoring import Facts, rules
 from moderation.scoring.classifier import TokenCounts, learn
 from moderation.scoring.text import tokens
 
@@ -69,7 +68,8 @@ def test_length_counts_a_little_and_explains_only_very_long_comments():
     """Length nudges the score up; only a very long comment gets a visible reason."""
     short, long = rules.length(facts("short")), rules.length(facts("word " * 400))
     assert 0 < short.weight < long.weight
-    assert short.reason == "" and long.reason.startswith("long comment (")
+    assert short.reason == ""
+    assert long.reason.startswith("long comment (")
 
 
 def test_classifier_gives_its_probability_and_the_words_behind_it():
@@ -119,8 +119,9 @@ def test_ip_history_reports_the_address_then_the_network_this_week():
 
 def test_blocklist_entries_force_their_action():
     """Each blocklist hit is a reason and forces hold or spam."""
-    found = rules.blocklist(facts(blocked=(("word", "casino*", "hold"),
-                                           ("domain", "pills.example", "spam"))))
+    found = rules.blocklist(
+        facts(blocked=(("word", "casino*", "hold"), ("domain", "pills.example", "spam")))
+    )
     assert [(f.reason, f.force) for f in found] == [
         ("blocklisted word: casino*", "hold"),
         ("blocklisted domain: pills.example", "spam"),

@@ -1,0 +1,123 @@
+"""Submit-time defences: honeypot, form timing, duplicates and floods, as settings choose."""
+
+import time
+
+import pytest
+from django.core import signing
+
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/posts/hello-world/comments/"
+VALID = {
+    "author_name": "Ann Reader",
+    "author_email": "ann@example.org",
+    "body": "Thanks, this helped me.",
+}
+
+
+def send(api, **change: object):
+    return api.post(URL, {**VALID, **change}, format="json")
+
+
+def token_shown(seconds_ago: float) -> str:
+    """Return a form token as if the form had been shown `seconds_ago`."""
+    return signing.dumps(
+        {"t": time.time() - seconds_ago}, salt="comments.form-token", compress=False
+    )
+
+
+def latest_reason(comment_id: int) -> str:
+    return Comment.objects.get(pk=comment_id).history.last().reason
+
+
+def test_an_anonymous_api_client_needs_only_name_email_and_body(api, post):
+    """No form token and no honeypot field: the comment is accepted and waits for scoring."""
+    answer = send(api)
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["status"] == "pending"
+
+
+def test_the_widgets_form_token_from_the_api_passes(api, post):
+    """A token fetched from /api/v1/form-token/ a few seconds before submit is fine."""
+    token = api.get("/api/v1/form-token/").json()["form_token"]
+    assert send(api, form_token=token).status_code == 201
+    answer = send(api, body="Another thought.", form_token=token_shown(30))
+    assert answer.json()["status"] == "pending"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"homepage": "http://bot.example"}, "honeypot field was filled in"),
+        ({"form_token": token_shown(0.5)}, "too fast for a person"),
+        ({"form_token": token_shown(3 * 24 * 3600)}, "form token has expired"),
+        ({"form_token": "forged-token"}, "form token is invalid"),
+    ],
+)
+def test_a_bot_is_quietly_marked_spam_with_the_reason(api, post, change, reason):
+    """By default a failed bot check answers 201 (the bot learns nothing) but files it as spam."""
+    answer = send(api, **change)
+    assert answer.status_code == 201
+    assert answer.json()["status"] == "spam"
+    assert reason in latest_reason(answer.json()["id"])
+
+
+def test_a_bot_check_can_answer_400_instead(api, post, settings):
+    """With BOT_CHECK_ACTION 'reject' the submit is refused with the reason."""
+    settings.COMMENTS = {**settings.COMMENTS, "BOT_CHECK_ACTION": "reject"}
+    answer = send(api, homepage="http://bot.example")
+    assert answer.status_code == 400
+    assert "honeypot" in answer.json()["form_token"][0]
+    assert not Comment.objects.exists()
+
+
+def test_token_authenticated_clients_skip_the_timing_check(user_api, post):
+    """An API client with a token is not held to the widget's form timing."""
+    answer = user_api.post(URL, {**VALID, "form_token": "anything"}, format="json")
+    assert answer.status_code == 201
+    assert answer.json()["status"] == "pending"
+
+
+def test_the_same_comment_twice_is_refused_with_a_clear_message(api, post):
+    """A double submit of the same body by the same author on the same post is a 400."""
+    assert send(api).status_code == 201
+    again = send(api)
+    assert again.status_code == 400
+    assert again.json() == {"body": ["You already posted this comment here."]}
+    assert Comment.objects.count() == 1
+
+
+def test_the_same_words_from_someone_else_or_elsewhere_are_fine(api, post):
+    """Another author may say 'Thanks, this helped me.' too."""
+    assert send(api).status_code == 201
+    assert send(api, author_email="bob@example.org").status_code == 201
+
+
+def test_duplicates_can_go_to_spam_instead(api, post, settings):
+    """With DUPLICATE_ACTION 'spam' the copy is accepted and filed as spam with the reason."""
+    settings.COMMENTS = {**settings.COMMENTS, "DUPLICATE_ACTION": "spam"}
+    send(api)
+    again = send(api)
+    assert again.status_code == 201
+    assert again.json()["status"] == "spam"
+    assert "already posted" in latest_reason(again.json()["id"])
+
+
+def test_a_flood_from_one_author_answers_429_with_retry_after(api, post, settings):
+    """Past FLOOD_MAX_PER_AUTHOR comments in the window, the author must wait."""
+    settings.COMMENTS = {**settings.COMMENTS, "FLOOD_MAX_PER_AUTHOR": 2}
+    for n in range(2):
+        assert send(api, body=f"Comment {n}").status_code == 201
+    answer = send(api, body="Comment 3")
+    assert answer.status_code == 429
+    assert int(answer["Retry-After"]) > 0
+    assert "Too many comments" in answer.json()["detail"]
+
+
+def test_a_flood_from_one_address_can_be_limited_too(api, post, settings):
+    """FLOOD_MAX_PER_IP limits one client address whatever e-mail it gives."""
+    settings.COMMENTS = {**settings.COMMENTS, "FLOOD_MAX_PER_IP": 1}
+    assert send(api).status_code == 201
+    assert send(api, author_email="other@example.org", body="Hi").status_code == 429
