@@ -3,10 +3,13 @@
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 
 from comments.models import Status
 from tests.factories import CommentFactory, PostFactory
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed: pip install -e '.[dev]'"
+).expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

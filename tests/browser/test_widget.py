@@ -4,11 +4,14 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
 
 from comments.models import Status
 from tests.browser.conftest import SCREENSHOTS, call_api, embed_page
 from tests.factories import CommentFactory, PostFactory
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed: pip install -e '.[dev]'"
+).expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +29,7 @@ def page(browser: Any) -> Any:
     context.close()
 
 
-def open_thread(page: Page, url: str) -> None:
+def open_thread(page: Any, url: str) -> None:
     page.goto(url)
     expect(page.locator("#comments")).to_have_attribute("data-tk-state", "ready")
 
