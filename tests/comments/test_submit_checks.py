@@ -51,13 +51,15 @@ def test_the_widgets_form_token_from_the_api_passes(api, post):
     ("change", "reason"),
     [
         ({"homepage": "http://bot.example"}, "honeypot field was filled in"),
-        ({"form_token": token_shown(0.5)}, "too fast for a person"),
-        ({"form_token": token_shown(3 * 24 * 3600)}, "form token has expired"),
+        ({"form_token": 0.5}, "too fast for a person"),
+        ({"form_token": 3 * 24 * 3600}, "form token has expired"),
         ({"form_token": "forged-token"}, "form token is invalid"),
     ],
 )
 def test_a_bot_is_quietly_marked_spam_with_the_reason(api, post, change, reason):
     """By default a failed bot check answers 201 (the bot learns nothing) but files it as spam."""
+    if isinstance(change.get("form_token"), int | float):  # seconds ago, made now
+        change = {"form_token": token_shown(change["form_token"])}
     answer = send(api, **change)
     assert answer.status_code == 201
     assert answer.json()["status"] == "spam"
