@@ -183,7 +183,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"comment_submit": None, "comment_preview": "30/min"},
     "EXCEPTION_HANDLER": "comments.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "comments.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Threadkeeper comment service",

@@ -19,6 +19,7 @@ from comments import checks, idempotency, sanitize, services
 from comments.clientip import client_ip
 from comments.conf import comments_setting
 from comments.models import Comment, Status
+from comments.schema import IDEMPOTENCY_KEY
 from comments.serializers import (
     CommentEditInput,
     CommentInput,
@@ -82,7 +83,11 @@ class ThreadView(generics.ListCreateAPIView):
         stamp = f"{self.blog_post.pk}:{self.blog_post.comments_changed_at.isoformat()}:{request.get_full_path()}"
         return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
 
-    @extend_schema(request=CommentInput, responses={201: SubmittedComment})
+    @extend_schema(request=CommentInput, responses={201: SubmittedComment},
+                   parameters=[IDEMPOTENCY_KEY])
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)  # here for the schema: create() is not read
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         slot = idempotency.slot_for(request, self.blog_post.slug)
         if slot is None:

@@ -120,7 +120,7 @@ def test_replies_stop_at_max_depth(api: APIClient, post: Any, comments_settings:
     child = CommentFactory(post=post, parent=top)
     grandchild = CommentFactory(post=post, parent=child)
     assert submit(api, parent=child.pk).status_code == 201
-    answer = submit(api, parent=grandchild.pk)
+    answer = submit(api, parent=grandchild.pk, body="One level too deep.")
     assert answer.status_code == 400
     assert "reply higher up" in answer.json()["parent"][0]
 
