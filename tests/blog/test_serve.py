@@ -1,0 +1,130 @@
+"""`manage.py serve` as a new user runs it: migrate, demo data, web and worker processes."""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.workers import ROOT, wait_for
+
+pytestmark = pytest.mark.integration
+
+EMBEDDED_ONLY = ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE")
+
+
+@dataclass
+class Served:
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def call(
+        self, method: str, path: str, body: dict | None = None, token: str = ""
+    ) -> tuple[int, dict | str]:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data, headers, method=method)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+                status, raw = answer.status, answer.read().decode()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read().decode()
+        is_json = raw.startswith(("{", "["))
+        return status, json.loads(raw) if is_json else raw
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """The whole service on embedded defaults in a fresh folder, stopped after the test."""
+    env = {key: value for key, value in os.environ.items() if key not in EMBEDDED_ONLY}
+    env.update(
+        THREADKEEPER_VAR_DIR=str(tmp_path),
+        PYTHONUNBUFFERED="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    port, log = free_port(), tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--addr", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Served(f"http://127.0.0.1:{port}", process, log)
+    try:
+        wait_for(
+            lambda: "ready." in server.output() and _answers(server),
+            timeout=60,
+            message=f"serve did not come up:\n{server.output()}",
+        )
+        yield server
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _answers(server: Served) -> bool:
+    try:
+        return server.call("GET", "/api/v1/posts/")[0] == 200
+    except OSError:
+        return False
+
+
+def test_serve_runs_the_whole_flow_on_a_fresh_machine(served):
+    """Demo posts and comments load, a comment is scored by the worker, approved, and shown."""
+    token = re.search(r"API token \(header 'Authorization: Token …'\): (\w+)", served.output())
+    assert token, served.output()
+    _, posts = served.call("GET", "/api/v1/posts/")
+    assert posts["count"] == 4
+    _, welcome = served.call("GET", "/api/v1/posts/welcome-to-threadkeeper/")
+    assert welcome["comment_count"] > 0
+
+    status, created = served.call(
+        "POST",
+        "/api/v1/posts/privacy-policy-feedback/comments/",
+        {
+            "author_name": "New Reader",
+            "author_email": "new@example.org",
+            "body": "Thirty days sounds reasonable to me.",
+        },
+    )
+    assert status == 201, created
+    detail = f"/api/v1/moderation/comments/{created['id']}/"
+    scored = wait_for(
+        lambda: served.call("GET", detail, token=token[1])[1].get("scored_at"),
+        timeout=30,
+        message=f"the worker never scored the comment:\n{served.output()}",
+    )
+    assert scored
+    assert served.call("GET", detail, token=token[1])[1]["status"] == "pending"  # pre-moderated
+
+    status, approved = served.call("POST", detail + "approve/", {}, token=token[1])
+    assert status == 200, approved
+    _, page = served.call("GET", "/posts/privacy-policy-feedback/")
+    assert "Thirty days sounds reasonable to me." in page
