@@ -238,7 +238,7 @@ def _aware(moment: datetime, tz: tzinfo) -> datetime:
 
 
 def _is_draft(keys: dict[str, Any], warnings: list[str]) -> bool:
-    if "draft" in keys:
+    if keys.get("draft") not in (None, ""):
         draft = _flag(keys["draft"])
         if draft is not None:
             return draft

@@ -100,6 +100,12 @@ VARIANTS = [
         id="hugo-draft",
     ),
     pytest.param(
+        "empty-draft.md",
+        "---\ntitle: Draft key left empty\ndraft:\n---\n",
+        {"is_draft": False},
+        id="empty-draft-key",
+    ),
+    pytest.param(
         "unpublished.md",
         "---\ntitle: Hidden\npublished: false\n---\n",
         {"is_draft": True},
