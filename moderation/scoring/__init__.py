@@ -77,7 +77,7 @@ Signal = Callable[[Facts], "Finding | Sequence[Finding] | None"]
 # Log-odds before any evidence: most comments are fine. Fitted with the rule weights in
 # moderation.scoring.rules by logistic regression on inner leave-one-video-out scores
 # (bench/spam_quality.py).
-PRIOR = -3.112
+PRIOR = -3.269
 
 
 def combine(findings: Sequence[Finding], *, prior: float = PRIOR) -> Score:

@@ -57,6 +57,14 @@ def test_self_promotion_quotes_the_pitch():
     assert rules.self_promotion(facts("I checked out the repository")) is None
 
 
+def test_engagement_bait_quotes_the_request():
+    """'Like this comment if...' and 'subscribe for...' ask for clicks, not conversation."""
+    found = rules.engagement_bait(facts("Like this comment if you are watching in 2015"))
+    assert found.reason == "asks for likes or subscribers: 'like this comment'"
+    assert rules.engagement_bait(facts("please subscribe for more")).weight > 0
+    assert rules.engagement_bait(facts("I like this post a lot")) is None
+
+
 def test_capitals_only_speak_up_when_shouting():
     """Mostly capitals are shown as a reason; normal writing weighs little and says nothing."""
     assert rules.capitals(facts("BUY NOW CHEAP PILLS TODAY")).reason == "100% capital letters"
