@@ -171,8 +171,8 @@ def comment_learn(*, comment_id: int) -> str | None:
             Lesson.objects.create(comment=comment, label=wanted, tokens=tokens,
                                   reputation_keys=keys)
             if wanted == "spam" or looked_spam:
-                transaction.on_commit(lambda pk=comment.pk, label=wanted: _tell_akismet(pk, label),
-                                      robust=True)
+                pk, label = comment.pk, wanted
+                transaction.on_commit(lambda: _tell_akismet(pk, label), robust=True)
     return wanted
 
 

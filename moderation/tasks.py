@@ -1,10 +1,12 @@
 """Celery tasks: thin wrappers that take ids, and call the moderation services."""
 
+from typing import Any
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 TRANSIENT = (OperationalError, InterfaceError)
-TASK_OPTIONS = {
+TASK_OPTIONS: dict[str, Any] = {
     "acks_late": True,
     "reject_on_worker_lost": True,
     "autoretry_for": TRANSIENT,
