@@ -32,7 +32,7 @@ ACTIONS: dict[str, str] = {
 }
 # The label a status teaches: spam, or ham for a published comment. A rejected comment
 # (off-topic, rude) teaches nothing: it is not spam, and not what the blog wants either.
-LEARNED_LABELS = {Status.SPAM: "spam", Status.APPROVED: "ham"}
+LEARNED_LABELS: dict[str, str] = {Status.SPAM: "spam", Status.APPROVED: "ham"}
 DECISION_STATUS = {policy.Decision.APPROVE: Status.APPROVED, policy.Decision.SPAM: Status.SPAM}
 
 
@@ -69,7 +69,11 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
     return str(decision)
 
 
-STATUS_DECISION = {Status.APPROVED: "approve", Status.PENDING: "hold", Status.SPAM: "spam"}
+STATUS_DECISION: dict[str, str] = {
+    Status.APPROVED: "approve",
+    Status.PENDING: "hold",
+    Status.SPAM: "spam",
+}
 
 
 def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:

@@ -107,6 +107,8 @@ def _rule_hits(rule: BlockRule, comment: Comment, text: str, domains: list[str])
 
 def _ip_in(ip: str | None, pattern: str) -> bool:
     try:
-        return bool(ip) and ipaddress.ip_address(ip) in ipaddress.ip_network(pattern, strict=False)
+        return ip is not None and ipaddress.ip_address(ip) in ipaddress.ip_network(
+            pattern, strict=False
+        )
     except ValueError:
         return False

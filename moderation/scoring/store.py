@@ -75,7 +75,9 @@ def _locked_state() -> ClassifierState:
 
 def _apply_batch(deltas: Mapping[str, tuple[int, int]]) -> None:
     rows = {row.token: row for row in ClassifierToken.objects.filter(token__in=list(deltas))}
-    changed, created, emptied = [], [], []
+    changed: list[ClassifierToken] = []
+    created: list[ClassifierToken] = []
+    emptied: list[int] = []
     for token, (d_spam, d_ham) in deltas.items():
         row = rows.get(token) or ClassifierToken(token=token)
         row.spam, row.ham = max(row.spam + d_spam, 0), max(row.ham + d_ham, 0)

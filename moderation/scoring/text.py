@@ -107,7 +107,7 @@ def _host_words(url: str) -> list[str]:
 
 def _char_ngrams(words: list[str]) -> list[str]:
     """Return ``c:``-prefixed character n-grams of each word, padded to mark its edges."""
-    grams = []
+    grams: list[str] = []
     for word in words:
         if len(word) > NGRAM_MAX_WORD:
             continue
