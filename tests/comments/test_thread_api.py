@@ -181,7 +181,7 @@ def test_a_forged_cursor_is_a_404_not_an_error(api, post, cursor):
 
 
 @pytest.mark.parametrize(
-    "cursor", ["%00", "!!!", "cD0x", "cj0x", "cD1hYmM%3D%3D%3D", "bz05OTk5OTk5OTk5OTk5OTk5OTk5OTk5"]
+    "cursor", ["!!!", "cD0x", "cj0x", "cD1hYmM%3D%3D%3D", "bz05OTk5OTk5OTk5OTk5OTk5OTk5OTk5"]
 )
 def test_odd_but_decodable_cursors_never_fail(api, post, cursor):
     """Cursors that decode to odd positions give a page or a 404, never a server error."""
