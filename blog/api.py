@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework import status
 from rest_framework.request import Request
@@ -45,6 +46,7 @@ def posts_with_counts() -> QuerySet[Post]:
     )
 
 
+@extend_schema_view(post=extend_schema(request=PostInput, responses={201: PostOutput}))
 class PostListView(generics.ListCreateAPIView):
     serializer_class = PostOutput
 
@@ -65,6 +67,8 @@ class PostListView(generics.ListCreateAPIView):
                         status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+@extend_schema_view(put=extend_schema(request=PostInput, responses=PostOutput),
+                    patch=extend_schema(request=PostInput, responses=PostOutput))
 class PostDetailView(generics.RetrieveUpdateAPIView):
     serializer_class = PostOutput
     lookup_field = "slug"

@@ -22,6 +22,8 @@ api_patterns = [
     path("", include("comments.urls")),
 ]
 
+handler404 = "blog.views.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),

@@ -187,7 +187,8 @@ class CountsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("post", str, many=True)],
-        responses=inline_serializer("Counts", {"slug": serializers.IntegerField()}),
+        responses={200: {"type": "object", "additionalProperties": {"type": "integer"},
+                         "description": "Approved-comment count per requested slug."}},
     )
     def get(self, request: Request) -> Response:
         slugs = list(dict.fromkeys(request.query_params.getlist("post")))[:200]

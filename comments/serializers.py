@@ -78,6 +78,8 @@ class PublicComment(serializers.ModelSerializer):
     """A comment as anyone may see it: no e-mail, IP, user agent or score."""
 
     avatar_url = serializers.SerializerMethodField()
+    # A plain string in the schema: it is "" when the author gave no website.
+    author_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Comment

@@ -86,6 +86,7 @@ class BulkView(generics.GenericAPIView):
 
     permission_classes = [IsModerator]
     serializer_class = BulkInput
+    pagination_class = None  # the answer is a plain list (and the schema says so)
 
     @extend_schema(request=BulkInput, responses=ModerationComment(many=True))
     def post(self, request: Request) -> Response:

@@ -19,7 +19,8 @@ class HistoryEntry(serializers.ModelSerializer):
 
 class ModerationComment(PublicComment):
     post = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    moderated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    moderated_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                                allow_null=True)
     history = HistoryEntry(many=True, read_only=True)
 
     class Meta(PublicComment.Meta):
