@@ -128,3 +128,11 @@ def test_error_answers_are_documented(schema: dict[str, Any]) -> None:
             assert "404" in codes, (method, path)
             if method in {"post", "put", "patch"}:
                 assert {"400", "403", "413", "429"} <= codes, (method, path)
+
+
+def test_unknown_api_urls_answer_json_404(db: None) -> None:
+    """A URL under /api/ that matches nothing is a JSON 404, as the schema documents."""
+    answer = APIClient().get("/api/v1/comments/not-a-number/")
+    assert answer.status_code == 404
+    assert answer["Content-Type"] == "application/json"
+    assert answer.json() == {"detail": "Not found."}
