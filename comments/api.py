@@ -32,6 +32,7 @@ from comments.throttles import (
     PreviewThrottle,
     SubmitIPThrottle,
     SubmitPostThrottle,
+    author_lock,
     check_post_hourly_cap,
 )
 
@@ -112,6 +113,11 @@ class ThreadView(generics.ListCreateAPIView):
             if parent is None:
                 raise ValidationError({"parent": ["No such comment on this post."]})
         ip = client_ip(request)
+        with author_lock(values["author_email"]):
+            return self._checked_submit(request, values, parent, ip)
+
+    def _checked_submit(self, request: Request, values: dict[str, Any], parent: Comment | None,
+                        ip: str | None) -> services.Submitted:
         bot = _submit_checks(request, values, self.blog_post.pk, ip)
         return services.comment_submit(
             post=self.blog_post,

@@ -1,9 +1,14 @@
 """Submit and preview rate limits, per client IP and per post, read from settings at call time."""
 
+import hashlib
 import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
@@ -77,3 +82,31 @@ def check_post_hourly_cap(post: Any) -> None:
             f"please try again in {max(1, math.ceil(wait / 60))} minutes."
         ),
     )
+
+
+# How long a submit waits for the same author's previous one, and how long a lock may live.
+AUTHOR_LOCK_WAIT_SECONDS = 10.0
+AUTHOR_LOCK_TTL_SECONDS = 30
+
+
+@contextmanager
+def author_lock(author_email: str) -> Iterator[None]:
+    """Serialize one author's submits, so duplicate and flood checks see each other's rows.
+
+    The checks count stored comments and then insert; two submits at the same moment would
+    both count too few. A person does not post twice at once, so waiting costs nothing.
+    """
+    digest = hashlib.sha256(author_email.strip().lower().encode()).hexdigest()
+    key = f"submit-lock:{digest}"
+    deadline = time.monotonic() + AUTHOR_LOCK_WAIT_SECONDS
+    while not cache.add(key, 1, AUTHOR_LOCK_TTL_SECONDS):
+        if time.monotonic() > deadline:
+            raise Throttled(
+                wait=1,
+                detail="Another comment of yours is still being saved; try again in a moment.",
+            )
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        cache.delete(key)
