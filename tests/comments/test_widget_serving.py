@@ -67,3 +67,12 @@ def test_preflight_allows_the_widgets_edit_and_delete(client, allowed_blog):
     assert {"PATCH", "DELETE"} <= set(response["Access-Control-Allow-Methods"].split(", "))
     assert "x-edit-token" in response["Access-Control-Allow-Headers"]
     assert not response.has_header("Access-Control-Allow-Credentials")
+
+
+@pytest.mark.parametrize("name", ["embed.js", "embed.css", "i18n/fr.js"])
+def test_widget_files_may_be_used_by_pages_on_other_origins(client, name):
+    """No header keeps another site's page from loading the widget's script and styles."""
+    response = client.get(f"/static/comments/{name}", headers={"Origin": BLOG})
+    assert response.status_code == 200
+    assert response.get("Cross-Origin-Resource-Policy", "cross-origin") == "cross-origin"
+    assert response.get("Access-Control-Allow-Origin") in {"*", BLOG}
