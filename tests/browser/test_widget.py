@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from comments.models import Status
+from comments.models import Comment, Status
 from tests.browser.conftest import SCREENSHOTS, call_api, embed_page
 from tests.factories import CommentFactory, PostFactory
 
@@ -80,6 +80,8 @@ def test_reader_posts_sees_pending_then_approved_replies_edits_and_deletes(
     expect(mine.locator(".tk-main > .tk-body strong")).to_have_text("there")
     expect(form.locator(".tk-status")).to_have_text("Thanks! Your comment is awaiting moderation.")
     comment_id = int(mine.get_attribute("data-comment-id"))
+    # The widget's form token and empty honeypot passed the server's bot checks.
+    assert Comment.objects.get(pk=comment_id).status == Status.PENDING
 
     page.reload()
     expect(page.locator(f"li.tk-pending[data-comment-id='{comment_id}']")).to_be_visible()
@@ -460,3 +462,20 @@ def test_page_left_open_for_hours_renews_its_form_token(
         form.get_by_role("button", name="Post comment").click()
     assert len(tokens) >= 2
     assert sent.value.post_data_json["form_token"] == tokens[1]
+
+
+def test_a_form_sent_too_fast_looks_normal_but_is_held_as_spam(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """A submit faster than a person (bot check) shows as pending and is stored as spam."""
+    widget_settings.COMMENTS = {**widget_settings.COMMENTS, "FORM_MIN_SECONDS": 60}
+    open_thread(page, host_site.add("/too-fast/", embed_page(api_origin)))
+    form = page.locator("form.tk-form").first
+    fill_form(form, name="Bot", email="bot@example.org", body="Buy now!")
+    form.get_by_role("button", name="Post comment").click()
+    mine = page.locator("li.tk-own")
+    expect(mine).to_contain_text("Awaiting moderation")
+    assert Comment.objects.get(pk=mine.get_attribute("data-comment-id")).status == Status.SPAM
+    page.reload()
+    expect(page.locator("#comments")).to_have_attribute("data-tk-state", "ready")
+    expect(page.locator("li[data-comment-id]")).to_have_count(0)
