@@ -137,3 +137,31 @@ def test_an_authors_edit_goes_back_through_scoring():
     assert rescored.status != Status.APPROVED
     assert "3 links (mostly links)" in rescored.spam_reasons
     assert "URL shortener: bit.ly" in rescored.spam_reasons
+
+
+def site_signal(facts):
+    """A site's own signal: comments mentioning 'crypto' are suspicious here."""
+    from moderation.scoring import Finding
+
+    return Finding(5.0, "site rule: crypto") if "crypto" in facts.normalized else None
+
+
+def test_a_site_can_add_its_own_signal_from_settings(settings):
+    """MODERATION['SIGNALS'] lists dotted paths: a site's function runs with the others."""
+    from comments.conf import MODERATION_DEFAULTS
+
+    path = "tests.moderation.test_scoring_db.site_signal"
+    settings.MODERATION = {"SIGNALS": [*MODERATION_DEFAULTS["SIGNALS"], path]}
+    comment = scored(pending(body="Buy crypto today"))
+    assert "site rule: crypto" in comment.spam_reasons
+    assert comment.status != Status.APPROVED
+
+
+def test_an_author_approved_before_is_trusted_on_pre_moderated_posts():
+    """After a moderator approved them once, an author's clean comment skips the queue."""
+    earlier = CommentFactory(status=Status.APPROVED, author_email="regular@example.org")
+    comment_learn(comment_id=earlier.pk)
+    post = PostFactory(moderation_mode="pre")
+    comment = scored(pending(post=post, author_email="regular@example.org"))
+    assert comment.status == Status.APPROVED
+    assert "author has 1 approved comment(s)" in comment.spam_reasons
