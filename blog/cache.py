@@ -13,13 +13,21 @@ from django.core.files import locks
 
 
 class FileCache(FileBasedCache):
-    """FileBasedCache whose `add` holds an exclusive lock while it checks and writes."""
+    """FileBasedCache whose `add` holds an exclusive lock while it checks and writes.
+
+    It keeps up to 20,000 entries by default (Django's 300 would cull live throttle
+    counters and idempotency keys on a busy site); OPTIONS["MAX_ENTRIES"] overrides.
+    """
+
+    def __init__(self, dir: str, params: dict[str, Any]) -> None:
+        options = {"MAX_ENTRIES": 20_000, **params.get("OPTIONS", {})}
+        super().__init__(dir, {**params, "OPTIONS": options})
 
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> bool:
-        self._createdir()
-        with open(os.path.join(self._dir, "add.lock"), "ab") as lock:
+        self._createdir()  # type: ignore[attr-defined]
+        with open(os.path.join(self._dir, "add.lock"), "ab") as lock:  # type: ignore[attr-defined]
             locks.lock(lock, locks.LOCK_EX)
             try:
                 return super().add(key, value, timeout, version)

@@ -78,7 +78,7 @@ class RequestSizeLimitMiddleware:
         body = request.META["wsgi.input"].read(-1 if limit is None else limit + 1)
         if limit is not None and len(body) > limit:
             return _too_large(f"The request body is over the limit of {limit} bytes.")
-        request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[attr-defined]
+        request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[assignment]
         request.META["CONTENT_LENGTH"] = str(len(body))
         return None
 

@@ -110,7 +110,6 @@ else:
         "default": {
             "BACKEND": "blog.cache.FileCache",
             "LOCATION": str(VAR_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 

@@ -69,7 +69,7 @@ def slot_for(request: Request, post_slug: str) -> str | None:
 def answered(slot: str | None) -> bool:
     """Whether this key already has a stored answer (a retry: not counted by throttles)."""
     record = cache.get(slot) if slot else None
-    return bool(record) and record.get("state") == "done"
+    return isinstance(record, dict) and record.get("state") == "done"
 
 
 def run_once(slot: str, data: Any, handler: Callable[[], Response]) -> Response:
