@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from rest_framework.authtoken.models import Token
 
+from tests.conftest import purge_broker
 from tests.factories import ModeratorFactory
 
 CHROMIUM = "/usr/bin/chromium"
@@ -110,6 +111,13 @@ def host_site() -> Iterator[HostSite]:
     yield site
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _purge_scoring_messages() -> Iterator[None]:
+    """Comments posted here queue scoring; their rows are flushed, so drop the messages too."""
+    yield
+    purge_broker()
 
 
 @pytest.fixture
