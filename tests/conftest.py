@@ -79,11 +79,15 @@ def purge_broker() -> None:
         conn.default_channel.queue_purge("celery")
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, django_db_blocker: object) -> Iterator[Worker]:
-    """One real `celery -A blog worker` process for the session, on the test database."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        purge_broker()
-        worker = Worker("integration", ARTIFACTS / "logs").start()
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[Worker]:
+    """A real `celery -A blog worker` process on the test database, for one test.
+
+    It is stopped before the test's tables are flushed: a worker still holding row locks
+    while the flush truncates them deadlocks on PostgreSQL.
+    """
+    purge_broker()
+    worker = Worker("integration", ARTIFACTS / "logs").start()
     yield worker
     worker.stop()
+    purge_broker()
