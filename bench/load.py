@@ -190,6 +190,7 @@ def start_services(args: argparse.Namespace, env: dict[str, str], folder: Path) 
                 str(args.web_workers),
                 "--timeout",
                 "60",
+                *(["--no-control-socket"] if gunicorn_version() >= (27,) else []),
             ],
             env,
             folder,
@@ -361,6 +362,12 @@ def stop(child: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait(5)
+
+
+def gunicorn_version() -> tuple[int, ...]:
+    import gunicorn
+
+    return tuple(gunicorn.version_info)
 
 
 def free_port() -> int:

@@ -57,6 +57,7 @@ class Lab:
         env = dict(broker.env)
         if slow:
             env["THREADKEEPER_TEST_SLOW_SIGNAL"] = str(self.marks)
+            env["THREADKEEPER_TEST_SLOW_SECONDS"] = "2"
         if beat:
             env["THREADKEEPER_TEST_FAST_SWEEP"] = "1"
         return self.keep(
@@ -74,8 +75,9 @@ class Lab:
         return "\n".join(parts)
 
     def stop_all(self) -> None:
+        """Kill what is left: the tests are done with it, and a warm shutdown takes seconds."""
         for thing in reversed(self.started):
-            thing.stop()
+            thing.kill() if isinstance(thing, Child) else thing.stop()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import gunicorn
 import redis
 from kombu import Connection
 
@@ -81,11 +82,15 @@ class Child:
         if not self.running():
             return
         self.signal_group(signal.SIGCONT)  # a frozen process cannot act on SIGTERM
-        self.signal_group(signal.SIGTERM)
-        try:
+        # Only the main process: it stops its own children (a Celery pool, gunicorn
+        # workers); SIGTERM to the whole group made Celery wait for its killed pool.
+        with suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+        with suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout)  # type: ignore[union-attr]
-        except subprocess.TimeoutExpired:
-            self.kill()
+        with suppress(ProcessLookupError):  # whatever is left of the group goes too
+            os.killpg(self.pid, signal.SIGKILL)
+        self.process.wait(10)  # type: ignore[union-attr]
 
     def kill(self) -> None:
         """SIGKILL the process and all its children at once, as a crash or OOM would."""
@@ -244,6 +249,8 @@ def start_web(log_dir: Path, *, env: dict[str, str], workers: int = 2) -> "Web":
         "60",
         "--graceful-timeout",
         "5",
+        # gunicorn 27 opens a control socket, one path per user: parallel servers share it.
+        *(["--no-control-socket"] if gunicorn.version_info >= (27,) else []),
     ]
     child = Child(f"web-{port}", argv, worker_env(**env), log_dir).start()
     web = Web(child, port)

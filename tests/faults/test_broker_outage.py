@@ -9,7 +9,7 @@ from tests.workers import wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-READERS = 5
+READERS = 3
 # A dead broker may cost a submit two socket timeouts (2 s each) and one short retry; a
 # publish that waited on the broker's own reconnect policy would take far longer.
 QUICKLY = 10.0
