@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from comments import sanitize
 from comments.conf import comments_setting
-from comments.models import Comment
+from comments.models import Comment, Status
 
 
 class CommentInput(serializers.Serializer):
@@ -94,11 +94,21 @@ class PublicComment(serializers.ModelSerializer):
 
 
 class OwnComment(PublicComment):
-    """What the author sees of their own comment (with its edit token): its status too."""
+    """What the author sees of their own comment (with its edit token): its status too.
+
+    A comment marked spam reads as pending to its author: telling a bot which of its
+    comments were caught teaches it to evade us, and a real reader caught by mistake is
+    indeed waiting for a moderator (who can mark it ham).
+    """
+
+    status = serializers.SerializerMethodField()
 
     class Meta(PublicComment.Meta):
         fields = [*PublicComment.Meta.fields, "status", "edit_expires_at"]
         read_only_fields = fields
+
+    def get_status(self, comment: Comment) -> str:
+        return Status.PENDING if comment.status == Status.SPAM else comment.status
 
 
 class SubmittedComment(OwnComment):
