@@ -7,8 +7,7 @@ from comments.models import Comment, Status
 from moderation.models import ClassifierState, ClassifierToken, Lesson, Reputation
 from moderation.scoring.store import model_current
 from moderation.services import comment_learn, comment_moderate
-from tests.factories import CommentFactory, PostFactory
-from tests.workers import wait_for
+from tests.factories import CommentFactory
 
 BODY = "Subscribe to my channel https://promo.example/now"
 
@@ -116,28 +115,3 @@ def test_every_moderator_decision_queues_learning_after_commit(
         with django_capture_on_commit_callbacks() as callbacks:
             comment_moderate(comment=comment, action=action, actor=moderator)
         assert len(callbacks) == 1, action
-
-
-@pytest.mark.integration
-@pytest.mark.django_db(transaction=True)
-def test_a_moderators_spam_then_ham_is_learned_by_a_real_worker(celery_worker, moderator_api):
-    """Through the API and a worker process: spam is learned, then unlearned for ham."""
-    post = PostFactory(slug="learned")
-    comment = spam_comment(post=post, status=Status.PENDING)
-    answer = moderator_api.post(f"/api/v1/moderation/comments/{comment.pk}/spam/")
-    assert answer.status_code == 200
-    wait_for(
-        lambda: ClassifierState.objects.filter(spam_docs=1).exists(),
-        timeout=30,
-        message=f"spam never learned; worker log:\n{celery_worker.log()}",
-    )
-    assert Reputation.objects.get(kind="domain", key="promo.example").spam == 1
-
-    moderator_api.post(f"/api/v1/moderation/comments/{comment.pk}/ham/")
-    wait_for(
-        lambda: ClassifierState.objects.filter(spam_docs=0, ham_docs=1).exists(),
-        timeout=30,
-        message=f"ham never learned; worker log:\n{celery_worker.log()}",
-    )
-    assert Reputation.objects.get(kind="domain", key="promo.example").spam == 0
-    assert Lesson.objects.get(comment_id=comment.pk).label == "ham"
