@@ -249,6 +249,7 @@ def start_web(log_dir: Path, *, env: dict[str, str], workers: int = 2) -> "Web":
         "60",
         "--graceful-timeout",
         "5",
+        "--preload",  # the app is loaded before the port opens: every worker is ready
         # gunicorn 27 opens a control socket, one path per user: parallel servers share it.
         *(["--no-control-socket"] if gunicorn.version_info >= (27,) else []),
     ]
