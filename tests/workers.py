@@ -41,7 +41,7 @@ class Worker:
 
     def start(self, timeout: float = 30) -> "Worker":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
+        log = self.log_path.open("wb")  # a fresh log: "ready." must be this worker's
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "blog", "worker", "-l", "info",
              "-n", f"{self.name}@%h", "--pool", "prefork", "--concurrency",
