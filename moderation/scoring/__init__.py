@@ -41,6 +41,7 @@ class Facts:
     spam_by_network: int = 0
     ham_by_network: int = 0
     spam_by_network_week: int = 0
+    ip_network: str = ""  # "198.51.100.0/24": the network the counts above are about
     spam_link_domains: tuple[str, ...] = ()
     blocked: tuple[tuple[str, str, str], ...] = ()  # (kind, pattern, action)
     model: TokenCounts | None = None  # the classifier's counts, or None when untrained

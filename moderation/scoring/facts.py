@@ -39,6 +39,7 @@ def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
         is_staff=bool(comment.user_id and comment.user and comment.user.is_staff),
         # Only a network with spam on record can have had spam this week: skip the query.
         spam_by_network_week=_network_spam_this_week(comment.ip_network) if network_spam else 0,
+        ip_network=comment.ip_network,
         blocked=_blocked(comment, text, domains),
         model=model_current() if with_model else None,
         extra={"comment": comment},

@@ -165,13 +165,15 @@ def ip_history(facts: Facts) -> Finding | None:
             2.0 + 0.3 * min(facts.spam_by_ip, 5),
             f"IP address had {facts.spam_by_ip} spam comment(s)",
         )
+    prefix = facts.ip_network.rpartition("/")[2]
+    network = f"IP /{prefix}" if prefix.isdigit() else "IP network"
     if facts.spam_by_network_week and facts.spam_by_network > facts.ham_by_network:
         return Finding(
             1.0 + 0.25 * min(facts.spam_by_network_week, 4),
-            f"IP network had {facts.spam_by_network_week} spam this week",
+            f"{network} had {facts.spam_by_network_week} spam this week",
         )
     if facts.spam_by_network > facts.ham_by_network:
-        return Finding(0.75, f"IP network had {facts.spam_by_network} spam comment(s)")
+        return Finding(0.75, f"{network} had {facts.spam_by_network} spam comment(s)")
     return None
 
 

@@ -63,7 +63,7 @@ def test_the_scorer_writes_reasons_a_moderator_can_read(held):
     reasons = held.spam_reasons
     assert "3 links (mostly links)" in reasons
     assert "URL shortener: bit.ly" in reasons
-    assert "IP network had 3 spam this week" in reasons
+    assert "IP /24 had 3 spam this week" in reasons
     classifier = next(r for r in reasons if r.startswith("classifier"))
     assert "tokens" in classifier
     assert "'channel'" in classifier
@@ -74,7 +74,7 @@ def test_the_admin_queue_lists_score_and_reasons(admin_client_, held):
     page = admin_client_.get(QUEUE, {"status": "all"}).content.decode()
     assert f"{held.spam_score:.2f}" in page
     assert "3 links (mostly links)" in page
-    assert "IP network had 3 spam this week" in page
+    assert "IP /24 had 3 spam this week" in page
 
 
 def test_the_admin_change_page_shows_the_reasons(admin_client_, held):

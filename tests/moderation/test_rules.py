@@ -118,9 +118,13 @@ def test_author_history_trusts_staff_and_approved_authors_and_distrusts_spammers
 def test_ip_history_reports_the_address_then_the_network_this_week():
     """Spam from the same address outweighs spam from the same /24 or /64 this week."""
     same_ip = rules.ip_history(facts(spam_by_ip=2))
-    network = rules.ip_history(facts(spam_by_network=4, spam_by_network_week=4))
+    network = rules.ip_history(
+        facts(spam_by_network=4, spam_by_network_week=4, ip_network="198.51.100.0/24")
+    )
+    v6 = rules.ip_history(facts(spam_by_network=2, ip_network="2001:db8::/64"))
     assert same_ip.reason == "IP address had 2 spam comment(s)"
-    assert network.reason == "IP network had 4 spam this week"
+    assert network.reason == "IP /24 had 4 spam this week"
+    assert v6.reason == "IP /64 had 2 spam comment(s)"
     assert same_ip.weight > network.weight > 0
     assert rules.ip_history(facts(spam_by_network=1, ham_by_network=5)) is None
 

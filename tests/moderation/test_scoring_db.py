@@ -95,14 +95,14 @@ def test_operator_blocklist_entries_hold_or_mark_spam(kind, pattern, action, fie
 
 
 def test_spam_from_a_network_this_week_is_a_reason():
-    """Earlier spam from the same /24 shows as 'IP network had N spam this week'."""
+    """Earlier spam from the same /24 shows as 'IP /24 had N spam this week'."""
     for i in range(2):
         earlier = CommentFactory(
             status=Status.SPAM, ip_address=f"198.51.100.{10 + i}", ip_network="198.51.100.0/24"
         )
         comment_learn(comment_id=earlier.pk)
     comment = scored(pending(ip_address="198.51.100.99"))
-    assert "IP network had 2 spam this week" in comment.spam_reasons
+    assert "IP /24 had 2 spam this week" in comment.spam_reasons
 
 
 def test_a_link_domain_marked_spam_before_is_recognised():
