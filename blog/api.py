@@ -5,8 +5,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, serializers
-from rest_framework import status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -86,6 +85,5 @@ class PostDetailView(generics.RetrieveUpdateAPIView):
         post = get_object_or_404(Post, slug=kwargs["slug"])
         data = PostInput(post, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        data.save()
-        self.kwargs["slug"] = data.instance.slug
+        self.kwargs["slug"] = data.save().slug
         return self.retrieve(request, *args, **kwargs)

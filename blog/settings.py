@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -103,7 +104,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _cache_url = os.environ.get("CACHE_URL", "")
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
     }
 else:
     CACHES = {
@@ -152,12 +156,12 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- The service's own knobs (defaults and meaning: comments/conf.py, moderation/conf.py).
-COMMENTS = {
+COMMENTS: dict[str, Any] = {
     "ALLOWED_ORIGINS": env_list("COMMENTS_ALLOWED_ORIGINS"),
     "TRUSTED_PROXIES": env_list("COMMENTS_TRUSTED_PROXIES"),
     "SUBMIT_RATE": os.environ.get("COMMENTS_SUBMIT_RATE", "10/min"),
 }
-MODERATION = {
+MODERATION: dict[str, Any] = {
     "AKISMET_API_KEY": os.environ.get("AKISMET_API_KEY", ""),
     "AKISMET_BLOG_URL": os.environ.get("AKISMET_BLOG_URL", ""),
 }

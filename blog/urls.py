@@ -1,7 +1,7 @@
 """URLs: post pages, the public and moderation APIs, the admin, and the OpenAPI schema."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from blog import api, views
@@ -14,7 +14,7 @@ blog_patterns = (
     "blog",
 )
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("posts/", api.PostListView.as_view(), name="post-list"),
     path("posts/<slug:slug>/", api.PostDetailView.as_view(), name="post-detail"),
     path("moderation/", include("moderation.urls")),

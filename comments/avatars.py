@@ -1,4 +1,4 @@
-"""Identicons: a symmetric 5×5 pattern drawn from a keyed hash, so no e-mail is revealed."""
+"""Identicons: a symmetric 5x5 pattern drawn from a keyed hash, so no e-mail is revealed."""
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import cache_control

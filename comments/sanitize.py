@@ -11,6 +11,7 @@ import html
 import re
 import threading
 import unicodedata
+from collections.abc import MutableMapping
 from functools import partial
 
 import bleach
@@ -28,13 +29,14 @@ COMMENT_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"]}
 POST_ATTRIBUTES = {**COMMENT_ATTRIBUTES, "img": ["src", "alt", "title", "width", "height"]}
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
+Attrs = MutableMapping[tuple[str | None, str], str]
 MARKDOWN_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
 
 # Characters that render as nothing or reorder text: used to fake names and hide words.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 
 
-def _set_rel(attrs: dict, new: bool = False) -> dict:  # type: ignore[type-arg]
+def _set_rel(attrs: Attrs, new: bool = False) -> Attrs:
     """Linkify callback: every link, typed or found in text, gets our rel and no target."""
     attrs[(None, "rel")] = LINK_REL
     attrs.pop((None, "target"), None)

@@ -16,8 +16,9 @@ class CommentInput(serializers.Serializer):
     author_url = serializers.CharField(max_length=2000, required=False, allow_blank=True,
                                        default="")
     body = serializers.CharField(max_length=100_000, trim_whitespace=False)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1,
-                                      max_value=2**62)
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, allow_null=True, min_value=1, max_value=2**62
+    )
     # Submit-time bot checks (see comments.checks): the widget sends both.
     form_token = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                        default="")

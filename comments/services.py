@@ -12,7 +12,7 @@ from datetime import timedelta
 from functools import partial
 from uuid import uuid4
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -69,7 +69,7 @@ def comment_submit(
     body: str,
     author_url: str = "",
     parent: Comment | None = None,
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: User | AnonymousUser | None = None,
     context: RequestContext | None = None,
     status: str = Status.PENDING,
     status_reason: str = "submitted",
@@ -144,7 +144,7 @@ def comment_set_status(
     *,
     comment: Comment,
     to: str,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     actor_label: str = "",
     reason: str = "",
 ) -> bool:
@@ -208,7 +208,7 @@ def _render(body: str) -> str:
 
 
 def _record(comment: Comment, *, from_status: str, to_status: str, actor_label: str,
-            reason: str, actor: AbstractBaseUser | None = None) -> None:
+            reason: str, actor: User | None = None) -> None:
     CommentEvent.objects.create(
         comment=comment, actor=actor, actor_label=actor_label[:50], from_status=from_status,
         to_status=to_status, reason=reason[:500],

@@ -40,7 +40,7 @@ class HistoryInline(admin.TabularInline):
     model = CommentEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor_label", "from_status", "to_status", "reason"]
+    fields = ("created_at", "actor_label", "from_status", "to_status", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -84,7 +84,7 @@ class QueueAdmin(admin.ModelAdmin):
                        "ip_address", "user_agent", "referrer", "body_source", "rendered_body",
                        "score_column", "reasons_column", "author_column", "scored_at",
                        "moderated_by", "moderated_at", "created_at", "edited_at", "revision"]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return is_moderator(request.user)

@@ -1,7 +1,8 @@
 """The moderation API: the queue, one comment in full, and decisions (one or in bulk)."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -75,7 +76,7 @@ class ActionView(generics.GenericAPIView):
         data = ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
         comment = services.comment_moderate(comment=self.get_object(), action=action,
-                                            actor=request.user,
+                                            actor=cast(User, request.user),
                                             reason=data.validated_data["reason"])
         fresh = moderation_queryset().get(pk=comment.pk)
         return Response(ModerationComment(fresh, context={"request": request}).data)
@@ -97,7 +98,7 @@ class BulkView(generics.GenericAPIView):
         if missing:
             raise ValidationError({"ids": [f"No such comment(s): {sorted(missing)}."]})
         services.comments_moderate(ids=ids, action=data.validated_data["action"],
-                                   actor=request.user)
+                                   actor=cast(User, request.user))
         fresh = moderation_queryset().filter(pk__in=ids).order_by("pk")
         return Response(ModerationComment(fresh, many=True, context={"request": request}).data,
                         status=status.HTTP_200_OK)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from comments.models import CommentEvent
+from comments.models import Comment, CommentEvent
 from comments.serializers import PublicComment
 
 
@@ -18,9 +18,12 @@ class HistoryEntry(serializers.ModelSerializer):
 
 
 class ModerationComment(PublicComment):
-    post = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    moderated_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
-                                                allow_null=True)
+    post: serializers.SlugRelatedField[Comment] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    moderated_by: serializers.SlugRelatedField[Comment] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     history = HistoryEntry(many=True, read_only=True)
 
     class Meta(PublicComment.Meta):

@@ -11,8 +11,8 @@ os.environ.setdefault(
     "THREADKEEPER_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test")
 )
 
-from blog.settings import *  # noqa: E402, F403
-from blog.settings import COMMENTS, DATABASES  # noqa: E402
+from blog.settings import *  # noqa: F403
+from blog.settings import COMMENTS, DATABASES
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,7 +20,8 @@ SECURE_SSL_REDIRECT = False
 COMMENTS = {**COMMENTS, "SUBMIT_RATE": None, "SUBMIT_RATE_PER_POST": None,
             "MAX_COMMENTS_PER_POST_PER_HOUR": None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("THREADKEEPER_TEST_DB", "test_threadkeeper")}
+    _test_db = os.environ.get("THREADKEEPER_TEST_DB", "test_threadkeeper")
+    DATABASES["default"]["TEST"] = {"NAME": _test_db}
 
 # Fault tests (tests/faults) start workers with these: a slow spam signal so that a kill
 # lands mid-scoring, and a sweep every second under beat instead of every minute.

@@ -32,7 +32,8 @@ def test_a_clean_comment_on_a_post_moderated_post_is_scored_and_published(celery
     comment = wait_for(lambda: scored(created["id"]), timeout=30,
                        message=f"comment never scored; worker log:\n{celery_worker.log()}")
     assert comment.status == Status.APPROVED
-    assert comment.spam_score is not None and 0 <= comment.spam_score < 0.5
+    assert comment.spam_score is not None
+    assert 0 <= comment.spam_score < 0.5
     thread = api.get("/api/v1/posts/open/comments/").json()["results"]
     assert [c["id"] for c in thread] == [created["id"]]
     history = list(comment.history.values_list("actor_label", "from_status", "to_status"))
