@@ -193,6 +193,7 @@ class QueueFolder:
                 "data_folder_in": folder,
                 "data_folder_out": folder,
                 "processed_folder": str(self.queue.with_name("processed")),
+                "control_folder": str(self.queue.with_name("control")),
                 "store_processed": False,
             },
         )
