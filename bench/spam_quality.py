@@ -30,8 +30,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from comments.conf import MODERATION_DEFAULTS  # noqa: E402
-from moderation import policy  # noqa: E402
+from comments.conf import FALLBACK_THRESHOLDS, MODERATION_DEFAULTS  # noqa: E402
+from moderation import calibration  # noqa: E402
+from moderation.calibration import Outcome, choose_thresholds, evaluate  # noqa: E402
 from moderation.scoring import Facts, score_facts  # noqa: E402
 from moderation.scoring import classifier as bayes  # noqa: E402
 from moderation.scoring import text as textmod  # noqa: E402
@@ -47,8 +48,8 @@ CITATION = (
     "Data: YouTube Spam Collection v1 (CC BY 4.0) - Alberto, Lochter, Almeida, "
     "'TubeSpam: Comment Spam Filtering on YouTube', ICMLA'15."
 )
-MAX_FPR = 0.01  # spam_threshold: lowest score with inner-validation FPR at most this
-MAX_SPAM_APPROVED = 0.03  # hold_threshold: highest score auto-approving at most this spam
+MAX_FPR = calibration.MAX_FPR  # spam threshold: lowest score with inner FPR at most this
+MAX_SPAM_APPROVED = calibration.MAX_SPAM_APPROVED  # hold: highest, approving at most this spam
 SEED = 20151209
 
 
@@ -128,78 +129,26 @@ def trained(rows: Sequence[Row]) -> Scorer:
 
 def inner_scores(groups: Folds) -> tuple[list[float], list[bool]]:
     """Return leave-one-group-out scores inside the training videos (for thresholds)."""
-    scores: list[float] = []
-    labels: list[bool] = []
-    for held in groups:
-        probe = trained([r for name, rows in groups.items() if name != held for r in rows])
-        scores += [probe.score(r) for r in groups[held]]
-        labels += [r.is_spam for r in groups[held]]
-    return scores, labels
-
-
-# --- metrics
-
-
-def roc_auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
-    """Return ROC AUC by the Mann-Whitney U statistic, ties counted as half."""
-    order = sorted(range(len(scores)), key=scores.__getitem__)
-    ranks = [0.0] * len(scores)
-    i = 0
-    while i < len(order):
-        j = i
-        while j < len(order) and scores[order[j]] == scores[order[i]]:
-            j += 1
-        for k in range(i, j):
-            ranks[order[k]] = (i + j + 1) / 2  # average 1-based rank of the tie group
-        i = j
-    positives = sum(labels)
-    negatives = len(labels) - positives
-    rank_sum = sum(r for r, y in zip(ranks, labels, strict=True) if y)
-    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
-
-
-def choose_thresholds(scores: Sequence[float], labels: Sequence[bool]) -> tuple[float, float]:
-    """Return (hold_threshold, spam_threshold) from validation scores, never a fixed 0.5."""
-    hams = sorted(s for s, y in zip(scores, labels, strict=True) if not y)
-    spams = sorted(s for s, y in zip(scores, labels, strict=True) if y)
-    allowed_fp = math.floor(MAX_FPR * len(hams))
-    spam_threshold = math.nextafter(hams[-1 - allowed_fp], 2.0)
-    allowed_fn = math.floor(MAX_SPAM_APPROVED * len(spams))
-    hold_threshold = spams[allowed_fn]
-    return min(hold_threshold, spam_threshold), spam_threshold
-
-
-@dataclass
-class Outcome:
-    """Decision metrics of one test set at given thresholds."""
-
-    precision: float
-    recall: float
-    fpr: float
-    auc: float
-    held: float
-    spam_approved: float
-
-
-def evaluate(scores: Sequence[float], labels: Sequence[bool], hold: float, spam: float) -> Outcome:
-    """Return the metrics of deciding ``scores`` with the production policy."""
-    limits = policy.Thresholds(hold=hold, spam=spam)
-    decided = [policy.decide(score=s, mode="post", thresholds=limits) for s in scores]
-    flagged = [d == policy.Decision.SPAM for d in decided]
-    true_pos = sum(f and y for f, y in zip(flagged, labels, strict=True))
-    n_spam = sum(labels)
-    n_ham = len(labels) - n_spam
-    approved_spam = sum(
-        d == policy.Decision.APPROVE and y for d, y in zip(decided, labels, strict=True)
+    return calibration.validation_scores(
+        list(groups.values()), train=trained, score=lambda scorer, row: scorer.score(row)
     )
-    return Outcome(
-        precision=true_pos / max(sum(flagged), 1),
-        recall=true_pos / n_spam,
-        fpr=sum(f and not y for f, y in zip(flagged, labels, strict=True)) / n_ham,
-        auc=roc_auc(scores, labels),
-        held=sum(d == policy.Decision.HOLD for d in decided) / len(scores),
-        spam_approved=approved_spam / n_spam,
-    )
+
+
+def product_thresholds(groups: Folds) -> tuple[float, float]:
+    """Return what `manage.py train_spam` would store after training on these videos.
+
+    One CSV file per video, so one fold per video, each comment with the address of the
+    page it was written on (train_spam's --url-column); the product's own calibration.
+    """
+    examples = [
+        [calibration.Example(r.text, r.is_spam, r.own_urls) for r in rows]
+        for rows in groups.values()
+    ]
+    try:
+        found = calibration.calibrate_texts(examples, active_signals())
+    except calibration.TooFewExamples:
+        return FALLBACK_THRESHOLDS["HOLD_THRESHOLD"], FALLBACK_THRESHOLDS["SPAM_THRESHOLD"]
+    return found.hold, found.spam
 
 
 # --- runs
@@ -275,14 +224,11 @@ def main() -> int:
     print(CITATION)
     print(f"leave-one-video-out over {len(folds)} videos, {sum(map(len, folds.values()))} rows")
     print("signals: " + ", ".join(p.rsplit(".", 1)[-1] for p in MODERATION_DEFAULTS["SIGNALS"]))
-    defaults = (MODERATION_DEFAULTS["HOLD_THRESHOLD"], MODERATION_DEFAULTS["SPAM_THRESHOLD"])
-    chosen, at_defaults, streams, statics, all_inner = [], [], [], [], ([], [])
+    chosen, at_defaults, streams, statics = [], [], [], []
     for name, test in folds.items():
         train = {k: v for k, v in folds.items() if k != name}
-        scores_in, labels_in = inner_scores(train)
-        all_inner[0].extend(scores_in)
-        all_inner[1].extend(labels_in)
-        hold, spam = choose_thresholds(scores_in, labels_in)
+        hold, spam = choose_thresholds(*inner_scores(train))
+        defaults = product_thresholds(train)
         scorer = trained([r for rows in train.values() for r in rows])
         scores = [scorer.score(r) for r in test]
         labels = [r.is_spam for r in test]
@@ -294,11 +240,10 @@ def main() -> int:
     print_table(
         f"thresholds chosen per fold by inner LOVO on its training videos ({limits})", chosen
     )
-    print_table("at the shipped defaults (MODERATION HOLD_THRESHOLD / SPAM_THRESHOLD)", at_defaults)
-    pooled = choose_thresholds(*all_inner)
-    print(
-        f"\npooled inner-validation thresholds (basis of the defaults): "
-        f"hold {pooled[0]:.3f}, spam {pooled[1]:.3f}"
+    print_table(
+        "at the default thresholds: what `train_spam` stores after training on the three "
+        "training videos (product calibration, one fold per file)",
+        at_defaults,
     )
     print_cold_start(folds)
     print(
@@ -318,18 +263,24 @@ def main() -> int:
 def print_cold_start(folds: Folds) -> None:
     """Print AUC and FPR when only 100 or 300 labelled training comments exist."""
     print(
-        "\ncold start (stratified sample of the training videos, seed fixed): auc / fpr "
-        "/ recall at the default thresholds (what a new blog runs with)"
+        "\ncold start (stratified sample of the training videos, seed fixed, as one CSV file "
+        "given to train_spam: 4 stratified calibration folds, or the fallbacks below 100 of "
+        "a kind): auc / fpr / recall / held at the thresholds train_spam stores (hold-spam)"
     )
-    hold, spam = MODERATION_DEFAULTS["HOLD_THRESHOLD"], MODERATION_DEFAULTS["SPAM_THRESHOLD"]
     for size in (100, 300):
         cells = []
         for name, test in folds.items():
             train = stratified_sample({k: v for k, v in folds.items() if k != name}, size, SEED)
+            hold, spam = product_thresholds(
+                {"sample": [r for rows in train.values() for r in rows]}
+            )
             scorer = trained([r for rows in train.values() for r in rows])
             scores = [scorer.score(r) for r in test]
             outcome = evaluate(scores, [r.is_spam for r in test], hold, spam)
-            cells.append(f"{name} {outcome.auc:.3f}/{outcome.fpr:.3f}/{outcome.recall:.2f}")
+            cells.append(
+                f"{name} {outcome.auc:.3f}/{outcome.fpr:.3f}/{outcome.recall:.2f}/"
+                f"{outcome.held:.2f} ({hold:.2f}-{spam:.2f})"
+            )
         print(f"  n={size:<4}" + "  ".join(cells))
 
 

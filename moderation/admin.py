@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
 from moderation.models import BlockRule, QueuedComment, Reputation
-from moderation.services import comment_moderate
+from moderation.services import comment_moderate, thresholds_in_effect
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -100,6 +100,13 @@ class QueueAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """Show the thresholds in effect above the queue, and where they come from."""
+        limits, source = thresholds_in_effect()
+        subtitle = (f"Thresholds in effect: held from score {limits.hold:.2f}, spam from "
+                    f"{limits.spam:.2f} ({source}).")
+        return super().changelist_view(request, {**(extra_context or {}), "subtitle": subtitle})
 
     @admin.display(description="comment")
     def excerpt_column(self, comment: QueuedComment) -> str:

@@ -95,6 +95,12 @@ class ClassifierState(models.Model):
     ham_docs = models.PositiveIntegerField(default=0)
     version = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    # Thresholds `manage.py train_spam` chose by cross-validation on its labelled comments
+    # (used unless MODERATION sets HOLD_THRESHOLD / SPAM_THRESHOLD); null: never calibrated.
+    calibrated_hold = models.FloatField(null=True, blank=True)
+    calibrated_spam = models.FloatField(null=True, blank=True)
+    calibrated_at = models.DateTimeField(null=True, blank=True)
+    calibrated_examples = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"classifier v{self.version}: {self.spam_docs} spam, {self.ham_docs} ham"

@@ -1,7 +1,7 @@
 """What moderation does: score a comment, apply a moderator's decision, learn from it."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from datetime import timedelta
 
@@ -11,16 +11,16 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from comments.conf import moderation_setting
+from comments.conf import FALLBACK_THRESHOLDS, moderation_setting
 from comments.models import Comment, Status
 from comments.services import comment_set_status
-from moderation import policy
+from moderation import calibration, policy
 from moderation.models import Lesson, Reputation
 from moderation.scoring import Facts, Score, combine, run_signals
 from moderation.scoring.classifier import TokenCounts, learn
 from moderation.scoring.facts import facts_for, reputation_keys
 from moderation.scoring.registry import active_signals
-from moderation.scoring.store import model_add
+from moderation.scoring.store import calibration_current, calibration_store, model_add
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +118,44 @@ def _assess(comment: Comment) -> tuple[Score, bool]:
 
 
 def thresholds() -> policy.Thresholds:
-    return policy.Thresholds(hold=moderation_setting("HOLD_THRESHOLD"),
-                             spam=moderation_setting("SPAM_THRESHOLD"))
+    """Return the thresholds in effect: the operator's, else calibrated, else the fallbacks.
+
+    Each of MODERATION HOLD_THRESHOLD / SPAM_THRESHOLD wins when set; an unset one comes
+    from the pair `train_spam` calibrated (read with the model's version stamp, so every
+    worker follows a new calibration), else from FALLBACK_THRESHOLDS in comments/conf.py.
+    """
+    return thresholds_in_effect()[0]
+
+
+def thresholds_in_effect() -> tuple[policy.Thresholds, str]:
+    """Return the thresholds in effect and where they come from (for moderators to see)."""
+    hold, spam = moderation_setting("HOLD_THRESHOLD"), moderation_setting("SPAM_THRESHOLD")
+    if hold is not None and spam is not None:
+        return policy.Thresholds(hold=min(hold, spam), spam=spam), "MODERATION settings"
+    calibrated = calibration_current()
+    if calibrated is not None:
+        base = (calibrated.hold, calibrated.spam)
+        source = f"calibrated by train_spam on {calibrated.examples} labelled comments"
+    else:
+        base = (FALLBACK_THRESHOLDS["HOLD_THRESHOLD"], FALLBACK_THRESHOLDS["SPAM_THRESHOLD"])
+        source = "fallbacks (not calibrated yet: run manage.py train_spam)"
+    if hold is not None or spam is not None:
+        source = f"MODERATION settings, the rest {source}"
+    hold = base[0] if hold is None else hold
+    spam = base[1] if spam is None else spam
+    return policy.Thresholds(hold=min(hold, spam), spam=spam), source
+
+
+def thresholds_calibrate(*, groups: Sequence[Sequence[calibration.Example]],
+                         progress: calibration.Progress | None = None) -> calibration.Calibration:
+    """Choose thresholds by cross-validating the scorer on labelled comments, and store them.
+
+    One fold per group (a CSV file), or stratified folds when there is one group; see
+    `moderation.calibration`. Raises `calibration.TooFewExamples` below its minimum.
+    """
+    found = calibration.calibrate_texts(groups, active_signals(), progress=progress)
+    calibration_store(hold=found.hold, spam=found.spam, examples=found.examples)
+    return found
 
 
 def comment_moderate(*, comment: Comment, action: str, actor: AbstractBaseUser,
@@ -181,14 +217,18 @@ def comment_learn(*, comment_id: int) -> str | None:
     return wanted
 
 
-def classifier_train(*, texts: Iterable[tuple[str, bool]]) -> tuple[int, int]:
+def classifier_train(
+    *, texts: Iterable[tuple[str, bool]] | Iterable[calibration.Example]
+) -> tuple[int, int]:
     """Teach the classifier labelled texts in one write (no comments, no reputation).
 
     Returns (spam, ham) counts learned. Used by `manage.py train_spam` to bootstrap.
     """
     counts = TokenCounts()
-    for text, is_spam in texts:
-        learn(counts, Facts(text=text, raw=text).tokens, is_spam=is_spam)
+    for item in texts:
+        example = item if isinstance(item, calibration.Example) else calibration.Example(*item)
+        facts = Facts(text=example.text, raw=example.text, own_urls=example.own_urls)
+        learn(counts, facts.tokens, is_spam=example.is_spam)
     model_add(token_deltas=counts.counts, spam_docs=counts.spam_docs, ham_docs=counts.ham_docs)
     return counts.spam_docs, counts.ham_docs
 

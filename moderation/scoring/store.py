@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from moderation.models import ClassifierState, ClassifierToken
 from moderation.scoring.classifier import TokenCounts
@@ -47,6 +48,7 @@ def model_current() -> TokenCounts:
 def model_forget_cache() -> None:
     """Drop this process's cached copy (tests; after a bulk import in the same process)."""
     _cache.counts, _cache.stamp = None, None
+    _calibrated.clear()
 
 
 def model_add(*, token_deltas: Mapping[str, tuple[int, int]], spam_docs: int, ham_docs: int) -> int:
@@ -101,3 +103,52 @@ def _load() -> TokenCounts:
     rows = ClassifierToken.objects.values_list("token", "spam", "ham").iterator(chunk_size=5000)
     counts.counts = {token: (spam, ham) for token, spam, ham in rows}
     return counts
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """The thresholds `train_spam` stored, from how many labelled comments, and when."""
+
+    hold: float
+    spam: float
+    examples: int = 0
+    at: datetime | None = None
+
+
+_calibrated: dict[tuple[int, datetime], Calibrated | None] = {}
+
+
+def calibration_current() -> Calibrated | None:
+    """Return the stored calibrated thresholds (None if never calibrated), cached per stamp.
+
+    One cheap query for the version stamp; the fields are read again only when it changed.
+    """
+    stamp = ClassifierState.objects.filter(pk=1).values_list("version", "updated_at").first()
+    if stamp is None:
+        return None
+    if stamp not in _calibrated:
+        row = (
+            ClassifierState.objects.filter(pk=1)
+            .values_list(
+                "calibrated_hold", "calibrated_spam", "calibrated_examples", "calibrated_at"
+            )
+            .first()
+        )
+        _calibrated.clear()
+        _calibrated[stamp] = (
+            Calibrated(row[0], row[1], row[2], row[3])
+            if row is not None and row[0] is not None and row[1] is not None
+            else None
+        )
+    return _calibrated[stamp]
+
+
+def calibration_store(*, hold: float, spam: float, examples: int) -> None:
+    """Store calibrated thresholds and bump the version, so every worker reads them."""
+    with transaction.atomic():
+        state = _locked_state()
+        state.calibrated_hold, state.calibrated_spam = hold, spam
+        state.calibrated_examples = examples
+        state.calibrated_at = timezone.now()
+        state.version += 1
+        state.save()

@@ -2,12 +2,12 @@
 
 import pytest
 
-from comments.conf import MODERATION_DEFAULTS
+from comments.conf import FALLBACK_THRESHOLDS
 from moderation.policy import Decision, Thresholds, decide
 from moderation.scoring import PRIOR, Facts, Finding, combine, rules, score_facts
 
 DEFAULTS = Thresholds(
-    hold=MODERATION_DEFAULTS["HOLD_THRESHOLD"], spam=MODERATION_DEFAULTS["SPAM_THRESHOLD"]
+    hold=FALLBACK_THRESHOLDS["HOLD_THRESHOLD"], spam=FALLBACK_THRESHOLDS["SPAM_THRESHOLD"]
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.services import classifier_train
+from moderation import calibration
+from moderation.calibration import Example
+from moderation.services import classifier_train, thresholds_calibrate
 
 PROGRESS_EVERY = 1000
 
@@ -26,9 +28,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--spam-value", default="1", help="label value meaning spam; any other value is ham"
         )
+        parser.add_argument(
+            "--url-column",
+            help="column holding the address of the page each comment was written on "
+            "(links back to it are not counted as links); optional",
+        )
+        parser.add_argument(
+            "--no-calibrate",
+            action="store_true",
+            help="do not choose thresholds by cross-validation after learning (keep the "
+            "thresholds stored before, or the MODERATION settings)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rows: list[tuple[str, bool]] = []
+        groups: list[list[Example]] = []
         for name in options["files"]:
             try:
                 found = list(self._read(Path(name), options))
@@ -36,11 +49,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{name} is not a UTF-8 CSV file ({exc}); save it as UTF-8 CSV and try again."
                 ) from exc
-            spam = sum(is_spam for _, is_spam in found)
+            spam = sum(e.is_spam for e in found)
             self.stdout.write(
                 f"{name}: {len(found)} comments ({spam} spam, {len(found) - spam} ham)"
             )
-            rows += found
+            groups.append(found)
+        rows = [e for group in groups for e in group]
         if not rows:
             raise CommandError("No labelled comments found; nothing learned.")
         self.stdout.write(f"learning {len(rows)} comments ...")
@@ -50,9 +64,41 @@ class Command(BaseCommand):
             spam, ham = spam + learned[0], ham + learned[1]
             self.stdout.write(f"  {spam + ham}/{len(rows)}")
         self.stdout.write(self.style.SUCCESS(f"Learned {spam} spam and {ham} ham comments."))
+        if not options["no_calibrate"]:
+            self._calibrate(groups)
 
-    def _read(self, path: Path, options: dict[str, Any]) -> Iterator[tuple[str, bool]]:
+    def _calibrate(self, groups: list[list[Example]]) -> None:
+        files = sum(1 for g in groups if g)
+        how = f"one fold per file ({files})" if files > 1 else "4 stratified folds"
+        self.stdout.write(f"calibrating thresholds by cross-validation, {how} ...")
+        try:
+            found = thresholds_calibrate(
+                groups=groups, progress=lambda done, of: self.stdout.write(f"  fold {done}/{of}")
+            )
+        except calibration.TooFewExamples as exc:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Thresholds not calibrated: {exc}. The site keeps its current thresholds "
+                    "(MODERATION settings, an earlier calibration, or the fallbacks)."
+                )
+            )
+            return
+        v = found.validation
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Calibrated thresholds: hold {found.hold:.3f}, spam {found.spam:.3f} "
+                f"(from {found.examples} comments in {found.folds} folds)."
+            )
+        )
+        self.stdout.write(
+            f"  validation: false positives {v.fpr:.1%}, recall {v.recall:.1%}, "
+            f"precision {v.precision:.1%}, AUC {v.auc:.3f}, held {v.held:.1%}, "
+            f"spam approved {v.spam_approved:.1%}"
+        )
+
+    def _read(self, path: Path, options: dict[str, Any]) -> Iterator[Example]:
         text_col, label_col = options["text_column"], options["label_column"]
+        url_col = options.get("url_column")
         try:
             handle = path.open(newline="", encoding="utf-8-sig")
         except OSError as exc:
@@ -60,7 +106,10 @@ class Command(BaseCommand):
         with handle:
             reader = csv.DictReader(handle)
             columns = reader.fieldnames or []
-            for wanted, flag in ((text_col, "--text-column"), (label_col, "--label-column")):
+            wanted_columns = [(text_col, "--text-column"), (label_col, "--label-column")]
+            if url_col:
+                wanted_columns.append((url_col, "--url-column"))
+            for wanted, flag in wanted_columns:
                 if wanted not in columns:
                     raise CommandError(
                         f"{path} has no column {wanted!r}; its columns are: "
@@ -69,4 +118,6 @@ class Command(BaseCommand):
             for row in reader:
                 text = (row.get(text_col) or "").strip()
                 if text:
-                    yield text, (row.get(label_col) or "").strip() == options["spam_value"]
+                    is_spam = (row.get(label_col) or "").strip() == options["spam_value"]
+                    page = calibration.page_prefixes(row.get(url_col) or "") if url_col else ()
+                    yield Example(text, is_spam, page)
