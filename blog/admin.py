@@ -5,8 +5,14 @@ from blog.models import Category, Post, Tag
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "published_at", "is_draft", "comments_enabled",
-                    "moderation_mode"]
+    list_display = [
+        "title",
+        "slug",
+        "published_at",
+        "is_draft",
+        "comments_enabled",
+        "moderation_mode",
+    ]
     list_filter = ["is_draft", "comments_enabled", "moderation_mode", "categories"]
     search_fields = ["title", "slug", "body"]
     prepopulated_fields = {"slug": ["title"]}

@@ -21,8 +21,15 @@ class PostOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Post
-        fields = ["slug", "title", "url", "published_at", "comments_enabled", "comments_open",
-                  "comment_count"]
+        fields = [
+            "slug",
+            "title",
+            "url",
+            "published_at",
+            "comments_enabled",
+            "comments_open",
+            "comment_count",
+        ]
         read_only_fields = fields
 
     def get_url(self, post: Post) -> str:
@@ -34,8 +41,16 @@ class PostOutput(serializers.ModelSerializer):
 class PostInput(serializers.ModelSerializer):
     class Meta:
         model = Post
-        fields = ["title", "slug", "body", "comments_enabled", "published_at", "moderation_mode",
-                  "is_draft", "close_comments_after_days"]
+        fields = [
+            "title",
+            "slug",
+            "body",
+            "comments_enabled",
+            "published_at",
+            "moderation_mode",
+            "is_draft",
+            "close_comments_after_days",
+        ]
         extra_kwargs = {"published_at": {"required": False}}
 
 
@@ -53,8 +68,10 @@ class PostListView(generics.ListCreateAPIView):
         return [IsModerator()] if self.request.method == "POST" else []
 
     def get_queryset(self) -> QuerySet[Post]:
-        return posts_with_counts().filter(pk__in=Post.objects.published()).order_by(
-            "-published_at", "pk"
+        return (
+            posts_with_counts()
+            .filter(pk__in=Post.objects.published())
+            .order_by("-published_at", "pk")
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -62,12 +79,17 @@ class PostListView(generics.ListCreateAPIView):
         data.is_valid(raise_exception=True)
         post = posts_with_counts().get(pk=data.save().pk)
         location = request.build_absolute_uri(f"{request.path}{post.slug}/")
-        return Response(PostOutput(post, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED, headers={"Location": location})
+        return Response(
+            PostOutput(post, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
 
 
-@extend_schema_view(put=extend_schema(request=PostInput, responses=PostOutput),
-                    patch=extend_schema(request=PostInput, responses=PostOutput))
+@extend_schema_view(
+    put=extend_schema(request=PostInput, responses=PostOutput),
+    patch=extend_schema(request=PostInput, responses=PostOutput),
+)
 class PostDetailView(generics.RetrieveUpdateAPIView):
     serializer_class = PostOutput
     lookup_field = "slug"

@@ -85,8 +85,9 @@ class ThreadView(generics.ListCreateAPIView):
         stamp = f"{self.blog_post.pk}:{changed}:{request.get_full_path()}"
         return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
 
-    @extend_schema(request=CommentInput, responses={201: SubmittedComment},
-                   parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(
+        request=CommentInput, responses={201: SubmittedComment}, parameters=[IDEMPOTENCY_KEY]
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)  # here for the schema: create() is not read
 
@@ -100,11 +101,15 @@ class ThreadView(generics.ListCreateAPIView):
         data = CommentInput(data=request.data)
         data.is_valid(raise_exception=True)
         submitted = self._submit(request, data.validated_data)
-        body = SubmittedComment(submitted.comment, context={"request": request,
-                                                            "edit_token": submitted.edit_token})
+        body = SubmittedComment(
+            submitted.comment, context={"request": request, "edit_token": submitted.edit_token}
+        )
         location = reverse("comments:comment-detail", kwargs={"pk": submitted.comment.pk})
-        return Response(body.data, status=status.HTTP_201_CREATED,
-                        headers={"Location": request.build_absolute_uri(location)})
+        return Response(
+            body.data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(location)},
+        )
 
     def _submit(self, request: Request, values: dict[str, Any]) -> services.Submitted:
         check_post_hourly_cap(self.blog_post)
@@ -117,8 +122,9 @@ class ThreadView(generics.ListCreateAPIView):
         with author_lock(values["author_email"]):
             return self._checked_submit(request, values, parent, ip)
 
-    def _checked_submit(self, request: Request, values: dict[str, Any], parent: Comment | None,
-                        ip: str | None) -> services.Submitted:
+    def _checked_submit(
+        self, request: Request, values: dict[str, Any], parent: Comment | None, ip: str | None
+    ) -> services.Submitted:
         bot = _submit_checks(request, values, self.blog_post.pk, ip)
         return services.comment_submit(
             post=self.blog_post,
@@ -138,23 +144,30 @@ class ThreadView(generics.ListCreateAPIView):
         )
 
 
-def _submit_checks(request: Request, values: dict[str, Any], post_id: int,
-                   ip: str | None) -> str | None:
+def _submit_checks(
+    request: Request, values: dict[str, Any], post_id: int, ip: str | None
+) -> str | None:
     """Run the submit-time checks: raise for a refusal set to "reject"; return a spam reason."""
-    bot = checks.bot_check(honeypot=values["homepage"], form_token=values["form_token"],
-                           api_client=request.auth is not None)
+    bot = checks.bot_check(
+        honeypot=values["homepage"],
+        form_token=values["form_token"],
+        api_client=request.auth is not None,
+    )
     if bot and comments_setting("BOT_CHECK_ACTION") == "reject":
         raise ValidationError({"form_token": [f"Your comment was not accepted: {bot}."]})
     if bot:
         return bot
-    refusal = checks.duplicate_check(post_id=post_id, body=values["body"],
-                                     author_email=values["author_email"])
+    refusal = checks.duplicate_check(
+        post_id=post_id, body=values["body"], author_email=values["author_email"]
+    )
     if refusal and refusal.action == "reject":
         raise ValidationError({"body": ["You already posted this comment here."]})
     refusal = refusal or checks.flood_check(author_email=values["author_email"], ip_address=ip)
     if refusal and refusal.action == "reject":
-        raise Throttled(wait=refusal.retry_after,
-                        detail=f"Too many comments: {refusal.reason}. Please wait and try again.")
+        raise Throttled(
+            wait=refusal.retry_after,
+            detail=f"Too many comments: {refusal.reason}. Please wait and try again.",
+        )
     return refusal.reason if refusal else None
 
 
@@ -170,8 +183,9 @@ class CommentView(generics.GenericAPIView):
         if services.comment_check_token(comment, token):
             return Response(OwnComment(comment, context={"request": request}).data)
         if comment.status != Status.APPROVED:
-            return Response({"detail": "No Comment matches the given query."},
-                            status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": "No Comment matches the given query."}, status=status.HTTP_404_NOT_FOUND
+            )
         return Response(PublicComment(comment, context={"request": request}).data)
 
     @extend_schema(request=CommentEditInput, responses=OwnComment)
@@ -179,13 +193,17 @@ class CommentView(generics.GenericAPIView):
         comment = self.get_object()
         data = CommentEditInput(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = services.comment_edit(comment=comment, token=request.META.get(EDIT_TOKEN_HEADER),
-                                        body=data.validated_data["body"])
+        comment = services.comment_edit(
+            comment=comment,
+            token=request.META.get(EDIT_TOKEN_HEADER),
+            body=data.validated_data["body"],
+        )
         return Response(OwnComment(comment, context={"request": request}).data)
 
     def delete(self, request: Request, pk: int) -> Response:
-        services.comment_remove(comment=self.get_object(),
-                                token=request.META.get(EDIT_TOKEN_HEADER))
+        services.comment_remove(
+            comment=self.get_object(), token=request.META.get(EDIT_TOKEN_HEADER)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -194,15 +212,23 @@ class CountsView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("post", str, many=True)],
-        responses={200: {"type": "object", "additionalProperties": {"type": "integer"},
-                         "description": "Approved-comment count per requested slug."}},
+        responses={
+            200: {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "Approved-comment count per requested slug.",
+            }
+        },
     )
     def get(self, request: Request) -> Response:
         slugs = list(dict.fromkeys(request.query_params.getlist("post")))[:200]
         counts = dict.fromkeys(slugs, 0)
-        rows = (Comment.objects.approved().filter(post__slug__in=slugs,
-                                                  post__in=Post.objects.published())
-                .values_list("post__slug").annotate(n=Count("id")))
+        rows = (
+            Comment.objects.approved()
+            .filter(post__slug__in=slugs, post__in=Post.objects.published())
+            .values_list("post__slug")
+            .annotate(n=Count("id"))
+        )
         counts.update(dict(rows))
         return Response(counts, headers={"Cache-Control": "max-age=30"})
 
@@ -212,28 +238,45 @@ class PreviewView(APIView):
 
     throttle_classes = [PreviewThrottle]
 
-    @extend_schema(request=PreviewInput,
-                   responses=inline_serializer("Preview", {"body_html": serializers.CharField()}))
+    @extend_schema(
+        request=PreviewInput,
+        responses=inline_serializer("Preview", {"body_html": serializers.CharField()}),
+    )
     def post(self, request: Request) -> Response:
         data = PreviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        html = sanitize.render_comment(data.validated_data["body"],
-                                       backend=comments_setting("SANITIZER"))
+        html = sanitize.render_comment(
+            data.validated_data["body"], backend=comments_setting("SANITIZER")
+        )
         return Response({"body_html": html})
 
 
 class FormTokenView(APIView):
     """A signed timestamp for the widget's form (the submit-time timing check)."""
 
-    @extend_schema(responses=inline_serializer("FormToken",
-                                               {"form_token": serializers.CharField()}))
+    @extend_schema(
+        responses=inline_serializer("FormToken", {"form_token": serializers.CharField()})
+    )
     def get(self, request: Request) -> Response:
-        return Response({"form_token": checks.form_token_issue()},
-                        headers={"Cache-Control": "no-store"})
+        return Response(
+            {"form_token": checks.form_token_issue()}, headers={"Cache-Control": "no-store"}
+        )
 
 
-_PUBLIC_COLUMNS = ("id", "parent_id", "depth", "author_name", "author_url", "avatar_hash",
-                   "body_html", "created_at", "edited_at", "thread_path", "status", "post_id")
+_PUBLIC_COLUMNS = (
+    "id",
+    "parent_id",
+    "depth",
+    "author_name",
+    "author_url",
+    "avatar_hash",
+    "body_html",
+    "created_at",
+    "edited_at",
+    "thread_path",
+    "status",
+    "post_id",
+)
 
 
 def _if_none_match(request: Request) -> set[str]:

@@ -16,12 +16,15 @@ def identicon_svg(digest: str) -> str:
         for col in range((SIZE + 1) // 2):
             if bits >> (row * 3 + col) & 1:
                 for x in {col, SIZE - 1 - col}:
-                    cells.append(f'<rect x="{x * CELL}" y="{row * CELL}" width="{CELL}" '
-                                 f'height="{CELL}"/>')
+                    cells.append(
+                        f'<rect x="{x * CELL}" y="{row * CELL}" width="{CELL}" height="{CELL}"/>'
+                    )
     side = SIZE * CELL
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-4 -4 {side + 8} {side + 8}" '
-            f'width="48" height="48"><rect x="-4" y="-4" width="{side + 8}" height="{side + 8}" '
-            f'fill="hsl({hue},40%,92%)"/><g fill="hsl({hue},55%,45%)">{"".join(cells)}</g></svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-4 -4 {side + 8} {side + 8}" '
+        f'width="48" height="48"><rect x="-4" y="-4" width="{side + 8}" height="{side + 8}" '
+        f'fill="hsl({hue},40%,92%)"/><g fill="hsl({hue},55%,45%)">{"".join(cells)}</g></svg>'
+    )
 
 
 @cache_control(public=True, max_age=86400 * 30, immutable=True)

@@ -56,6 +56,8 @@ def _trusted_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     return networks
 
 
-def _is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address,
-                trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+def _is_trusted(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+    trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
+) -> bool:
     return any(address.version == net.version and address in net for net in trusted)

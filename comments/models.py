@@ -51,7 +51,10 @@ class Comment(models.Model):
     author_url = models.URLField(max_length=500, blank=True)
     avatar_hash = models.CharField(max_length=64, blank=True, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="comments",
     )
 
@@ -76,7 +79,10 @@ class Comment(models.Model):
     scored_revision = models.PositiveIntegerField(null=True, blank=True)
 
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
@@ -109,7 +115,10 @@ class CommentEvent(models.Model):
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="history")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_label = models.CharField(

@@ -8,8 +8,12 @@ MODERATE_PERMISSION = "moderation.moderate_comment"
 
 
 def is_moderator(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.is_active
-                and (user.is_staff or user.has_perm(MODERATE_PERMISSION)))
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.has_perm(MODERATE_PERMISSION))
+    )
 
 
 class IsModerator(BasePermission):

@@ -20,11 +20,41 @@ import nh3
 from bleach.linkifier import LinkifyFilter
 
 COMMENT_TAGS = frozenset(
-    {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "i", "li", "ol", "p", "pre",
-     "strong", "ul"}
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "ul",
+    }
 )
-POST_TAGS = COMMENT_TAGS | {"h2", "h3", "h4", "h5", "h6", "hr", "img", "table", "thead",
-                            "tbody", "tr", "th", "td", "figure", "figcaption"}
+POST_TAGS = COMMENT_TAGS | {
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "figure",
+    "figcaption",
+}
 COMMENT_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"]}
 POST_ATTRIBUTES = {**COMMENT_ATTRIBUTES, "img": ["src", "alt", "title", "width", "height"]}
 PROTOCOLS = frozenset({"http", "https", "mailto"})

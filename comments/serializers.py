@@ -13,17 +13,16 @@ class CommentInput(serializers.Serializer):
 
     author_name = serializers.CharField(max_length=200, trim_whitespace=True)
     author_email = serializers.EmailField(max_length=254)
-    author_url = serializers.CharField(max_length=2000, required=False, allow_blank=True,
-                                       default="")
+    author_url = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
     body = serializers.CharField(max_length=100_000, trim_whitespace=False)
     parent = serializers.IntegerField(  # type: ignore[assignment]
         required=False, allow_null=True, min_value=1, max_value=2**62
     )
     # Submit-time bot checks (see comments.checks): the widget sends both.
-    form_token = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                                       default="")
-    homepage = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                     default="")
+    form_token = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    homepage = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
     def validate_author_name(self, value: str) -> str:
         name = sanitize.plain_text(value)
@@ -31,8 +30,9 @@ class CommentInput(serializers.Serializer):
             raise serializers.ValidationError("Please give a name to show with your comment.")
         limit = comments_setting("MAX_NAME_LENGTH")
         if len(name) > limit:
-            raise serializers.ValidationError(f"Ensure this field has no more than {limit} "
-                                              "characters.")
+            raise serializers.ValidationError(
+                f"Ensure this field has no more than {limit} characters."
+            )
         return name
 
     def validate_author_url(self, value: str) -> str:
@@ -41,11 +41,13 @@ class CommentInput(serializers.Serializer):
             return ""
         limit = comments_setting("MAX_URL_LENGTH")
         if len(value) > limit:
-            raise serializers.ValidationError(f"Ensure this field has no more than {limit} "
-                                              "characters.")
+            raise serializers.ValidationError(
+                f"Ensure this field has no more than {limit} characters."
+            )
         if not sanitize.is_safe_web_url(value):
-            raise serializers.ValidationError("Enter a web address starting with http:// or "
-                                              "https://.")
+            raise serializers.ValidationError(
+                "Enter a web address starting with http:// or https://."
+            )
         return value
 
     def validate_body(self, value: str) -> str:
@@ -84,8 +86,17 @@ class PublicComment(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "parent", "depth", "author_name", "author_url", "avatar_url",
-                  "body_html", "created_at", "edited_at"]
+        fields = [
+            "id",
+            "parent",
+            "depth",
+            "author_name",
+            "author_url",
+            "avatar_url",
+            "body_html",
+            "created_at",
+            "edited_at",
+        ]
         read_only_fields = fields
 
     def get_avatar_url(self, comment: Comment) -> str:

@@ -103,11 +103,17 @@ def comment_submit(
         )
         comment.thread_path = (parent.thread_path if parent else "") + _path_step(comment.pk)
         Comment.objects.filter(pk=comment.pk).update(thread_path=comment.thread_path)
-        _record(comment, from_status="", to_status=Status.PENDING, actor_label="author",
-                reason="submitted")
+        _record(
+            comment,
+            from_status="",
+            to_status=Status.PENDING,
+            actor_label="author",
+            reason="submitted",
+        )
         if status != Status.PENDING:
-            comment_set_status(comment=comment, to=status, actor_label="submit checks",
-                               reason=status_reason)
+            comment_set_status(
+                comment=comment, to=status, actor_label="submit checks", reason=status_reason
+            )
         else:
             _enqueue_scoring(comment)
     return Submitted(comment=comment, edit_token=token)
@@ -125,8 +131,12 @@ def comment_edit(*, comment: Comment, token: str | None, body: str) -> Comment:
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body_source", "body_html", "revision", "edited_at"])
         comment.refresh_from_db(fields=["revision"])
-        comment_set_status(comment=comment, to=Status.PENDING, actor_label="author",
-                           reason="edited by its author; scored again")
+        comment_set_status(
+            comment=comment,
+            to=Status.PENDING,
+            actor_label="author",
+            reason="edited by its author; scored again",
+        )
         _touch_post(comment.post_id)
         _enqueue_scoring(comment)
     return comment
@@ -135,8 +145,9 @@ def comment_edit(*, comment: Comment, token: str | None, body: str) -> Comment:
 def comment_remove(*, comment: Comment, token: str | None) -> Comment:
     """Withdraw a comment at its author's request (inside the edit window)."""
     _check_author(comment, token)
-    comment_set_status(comment=comment, to=Status.REMOVED, actor_label="author",
-                       reason="withdrawn by its author")
+    comment_set_status(
+        comment=comment, to=Status.REMOVED, actor_label="author", reason="withdrawn by its author"
+    )
     return comment
 
 
@@ -167,8 +178,14 @@ def comment_set_status(
             fields += ["moderated_by", "moderated_at"]
         comment.save(update_fields=fields)
         label = actor_label or (actor.get_username() if actor is not None else "system")
-        _record(comment, from_status=from_status, to_status=to, actor_label=label,
-                reason=reason, actor=actor)
+        _record(
+            comment,
+            from_status=from_status,
+            to_status=to,
+            actor_label=label,
+            reason=reason,
+            actor=actor,
+        )
         _touch_post(comment.post_id)
     return True
 
@@ -191,11 +208,13 @@ def _reply_depth(*, post: Post, parent: Comment | None) -> int:
     if parent is None:
         return 0
     if parent.post_id != post.pk or parent.status != Status.APPROVED:
-        raise CommentError("You can only reply to a published comment on this post.",
-                           field="parent")
+        raise CommentError(
+            "You can only reply to a published comment on this post.", field="parent"
+        )
     if parent.depth + 1 > comments_setting("MAX_DEPTH"):
-        raise CommentError("This thread is nested as deep as it can go; reply higher up.",
-                           field="parent")
+        raise CommentError(
+            "This thread is nested as deep as it can go; reply higher up.", field="parent"
+        )
     return parent.depth + 1
 
 
@@ -207,11 +226,22 @@ def _render(body: str) -> str:
     return sanitize.render_comment(body, backend=comments_setting("SANITIZER"))
 
 
-def _record(comment: Comment, *, from_status: str, to_status: str, actor_label: str,
-            reason: str, actor: User | None = None) -> None:
+def _record(
+    comment: Comment,
+    *,
+    from_status: str,
+    to_status: str,
+    actor_label: str,
+    reason: str,
+    actor: User | None = None,
+) -> None:
     CommentEvent.objects.create(
-        comment=comment, actor=actor, actor_label=actor_label[:50], from_status=from_status,
-        to_status=to_status, reason=reason[:500],
+        comment=comment,
+        actor=actor,
+        actor_label=actor_label[:50],
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason[:500],
     )
 
 

@@ -64,26 +64,54 @@ def _action(name: str, label: str) -> Any:
         modeladmin.message_user(request, f"{label}: {count} comment(s).", messages.SUCCESS)
 
     run.__name__ = f"action_{name}"
-    return admin.action(description=f"{label} selected comments",
-                        permissions=["moderate"])(run)
+    return admin.action(description=f"{label} selected comments", permissions=["moderate"])(run)
 
 
 @admin.register(QueuedComment)
 class QueueAdmin(admin.ModelAdmin):
-    list_display = ["excerpt_column", "score_column", "reasons_column", "post", "author_column",
-                    "status", "created_at"]
+    list_display = [
+        "excerpt_column",
+        "score_column",
+        "reasons_column",
+        "post",
+        "author_column",
+        "status",
+        "created_at",
+    ]
     list_filter = [StatusFilter, "post__moderation_mode", "post", "created_at"]
     search_fields = ["author_name", "author_email", "body_source", "ip_address", "post__title"]
     list_select_related = ["post"]
     ordering = ["-spam_score", "-created_at"]
     list_per_page = 50
-    actions = [_action("approve", "Approve"), _action("reject", "Reject"),
-               _action("spam", "Mark as spam"), _action("ham", "Not spam (approve)")]
+    actions = [
+        _action("approve", "Approve"),
+        _action("reject", "Reject"),
+        _action("spam", "Mark as spam"),
+        _action("ham", "Not spam (approve)"),
+    ]
     inlines = [HistoryInline]
-    readonly_fields = ["post", "parent", "status", "author_name", "author_email", "author_url",
-                       "ip_address", "user_agent", "referrer", "body_source", "rendered_body",
-                       "score_column", "reasons_column", "author_column", "scored_at",
-                       "moderated_by", "moderated_at", "created_at", "edited_at", "revision"]
+    readonly_fields = [
+        "post",
+        "parent",
+        "status",
+        "author_name",
+        "author_email",
+        "author_url",
+        "ip_address",
+        "user_agent",
+        "referrer",
+        "body_source",
+        "rendered_body",
+        "score_column",
+        "reasons_column",
+        "author_column",
+        "scored_at",
+        "moderated_by",
+        "moderated_at",
+        "created_at",
+        "edited_at",
+        "revision",
+    ]
     fields = tuple(readonly_fields)
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
@@ -104,8 +132,10 @@ class QueueAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         """Show the thresholds in effect above the queue, and where they come from."""
         limits, source = thresholds_in_effect()
-        subtitle = (f"Thresholds in effect: held from score {limits.hold:.2f}, spam from "
-                    f"{limits.spam:.2f} ({source}).")
+        subtitle = (
+            f"Thresholds in effect: held from score {limits.hold:.2f}, spam from "
+            f"{limits.spam:.2f} ({source})."
+        )
         return super().changelist_view(request, {**(extra_context or {}), "subtitle": subtitle})
 
     @admin.display(description="comment")
@@ -119,15 +149,18 @@ class QueueAdmin(admin.ModelAdmin):
     @admin.display(description="why")
     def reasons_column(self, comment: QueuedComment) -> str:
         reasons = comment.spam_reasons or []
-        return format_html("<ul class='reasons'>{}</ul>",
-                           format_html_join("", "<li>{}</li>", ((r,) for r in reasons)))
+        return format_html(
+            "<ul class='reasons'>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((r,) for r in reasons)),
+        )
 
     @admin.display(description="author")
     def author_column(self, comment: QueuedComment) -> str:
         rep = Reputation.objects.filter(kind="email", key=comment.author_email.lower()).first()
         history = f"{rep.ham} approved, {rep.spam} spam" if rep else "first comment"
-        return format_html("{}<br><small>{} · {}</small>", comment.author_name,
-                           comment.author_email, history)
+        return format_html(
+            "{}<br><small>{} · {}</small>", comment.author_name, comment.author_email, history
+        )
 
     @admin.display(description="body as published")
     def rendered_body(self, comment: QueuedComment) -> str:

@@ -29,11 +29,13 @@ class QueueView(generics.ListAPIView):
     permission_classes = [IsModerator]
     serializer_class = ModerationComment
 
-    @extend_schema(parameters=[
-        OpenApiParameter("status", str, enum=Status.values),
-        OpenApiParameter("post", str),
-        OpenApiParameter("ordering", str, enum=sorted(ORDERINGS)),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("post", str),
+            OpenApiParameter("ordering", str, enum=sorted(ORDERINGS)),
+        ]
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -75,9 +77,12 @@ class ActionView(generics.GenericAPIView):
             raise Http404(f"Unknown action; use one of {', '.join(services.ACTIONS)}.")
         data = ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = services.comment_moderate(comment=self.get_object(), action=action,
-                                            actor=cast(User, request.user),
-                                            reason=data.validated_data["reason"])
+        comment = services.comment_moderate(
+            comment=self.get_object(),
+            action=action,
+            actor=cast(User, request.user),
+            reason=data.validated_data["reason"],
+        )
         fresh = moderation_queryset().get(pk=comment.pk)
         return Response(ModerationComment(fresh, context={"request": request}).data)
 
@@ -97,8 +102,11 @@ class BulkView(generics.GenericAPIView):
         missing = set(ids) - set(Comment.objects.filter(pk__in=ids).values_list("pk", flat=True))
         if missing:
             raise ValidationError({"ids": [f"No such comment(s): {sorted(missing)}."]})
-        services.comments_moderate(ids=ids, action=data.validated_data["action"],
-                                   actor=cast(User, request.user))
+        services.comments_moderate(
+            ids=ids, action=data.validated_data["action"], actor=cast(User, request.user)
+        )
         fresh = moderation_queryset().filter(pk__in=ids).order_by("pk")
-        return Response(ModerationComment(fresh, many=True, context={"request": request}).data,
-                        status=status.HTTP_200_OK)
+        return Response(
+            ModerationComment(fresh, many=True, context={"request": request}).data,
+            status=status.HTTP_200_OK,
+        )

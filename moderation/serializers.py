@@ -27,9 +27,21 @@ class ModerationComment(PublicComment):
     history = HistoryEntry(many=True, read_only=True)
 
     class Meta(PublicComment.Meta):
-        fields = [*PublicComment.Meta.fields, "post", "status", "author_email", "ip_address",
-                  "user_agent", "body_source", "spam_score", "spam_reasons", "scored_at",
-                  "moderated_by", "moderated_at", "history"]
+        fields = [
+            *PublicComment.Meta.fields,
+            "post",
+            "status",
+            "author_email",
+            "ip_address",
+            "user_agent",
+            "body_source",
+            "spam_score",
+            "spam_reasons",
+            "scored_at",
+            "moderated_by",
+            "moderated_at",
+            "history",
+        ]
         read_only_fields = fields
 
 
@@ -38,6 +50,7 @@ class ActionInput(serializers.Serializer):
 
 
 class BulkInput(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62),
-                                min_length=1, max_length=500)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), min_length=1, max_length=500
+    )
     action = serializers.ChoiceField(choices=["approve", "reject", "spam", "ham"])

@@ -17,8 +17,12 @@ from blog.settings import COMMENTS, DATABASES
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
-COMMENTS = {**COMMENTS, "SUBMIT_RATE": None, "SUBMIT_RATE_PER_POST": None,
-            "MAX_COMMENTS_PER_POST_PER_HOUR": None}
+COMMENTS = {
+    **COMMENTS,
+    "SUBMIT_RATE": None,
+    "SUBMIT_RATE_PER_POST": None,
+    "MAX_COMMENTS_PER_POST_PER_HOUR": None,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _test_db = os.environ.get("THREADKEEPER_TEST_DB", "test_threadkeeper")
     DATABASES["default"]["TEST"] = {"NAME": _test_db}
@@ -29,10 +33,13 @@ from blog.settings import CELERY_BEAT_SCHEDULE, MODERATION  # noqa: E402
 from comments.conf import MODERATION_DEFAULTS  # noqa: E402
 
 if os.environ.get("THREADKEEPER_TEST_SLOW_SIGNAL"):
-    MODERATION = {**MODERATION, "SIGNALS": [
-        *MODERATION.get("SIGNALS", MODERATION_DEFAULTS["SIGNALS"]),
-        "tests.faults.slow_signal.pause",
-    ]}
+    MODERATION = {
+        **MODERATION,
+        "SIGNALS": [
+            *MODERATION.get("SIGNALS", MODERATION_DEFAULTS["SIGNALS"]),
+            "tests.faults.slow_signal.pause",
+        ],
+    }
 if os.environ.get("THREADKEEPER_TEST_FAST_SWEEP"):
     MODERATION = {**MODERATION, "SWEEP_AFTER_SECONDS": 1}
     CELERY_BEAT_SCHEDULE = {

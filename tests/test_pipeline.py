@@ -11,8 +11,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def submit(api, slug: str, **fields: str) -> dict:
-    body = {"author_name": "Ann Reader", "author_email": "ann@example.org",
-            "body": "Thanks, this helped me fix my deployment.", **fields}
+    body = {
+        "author_name": "Ann Reader",
+        "author_email": "ann@example.org",
+        "body": "Thanks, this helped me fix my deployment.",
+        **fields,
+    }
     response = api.post(f"/api/v1/posts/{slug}/comments/", body, format="json")
     assert response.status_code == 201, response.content
     return response.json()
@@ -29,8 +33,11 @@ def test_a_clean_comment_on_a_post_moderated_post_is_scored_and_published(celery
     created = submit(api, "open")
     assert created["status"] == "pending"
 
-    comment = wait_for(lambda: scored(created["id"]), timeout=30,
-                       message=f"comment never scored; worker log:\n{celery_worker.log()}")
+    comment = wait_for(
+        lambda: scored(created["id"]),
+        timeout=30,
+        message=f"comment never scored; worker log:\n{celery_worker.log()}",
+    )
     assert comment.status == Status.APPROVED
     assert comment.spam_score is not None
     assert 0 <= comment.spam_score < 0.5
@@ -46,8 +53,11 @@ def test_a_held_comment_waits_for_a_moderator_then_appears_everywhere(
     """Pre-moderation holds a new author's comment until a moderator approves it."""
     PostFactory(slug="careful", moderation_mode="pre")
     created = submit(api, "careful")
-    comment = wait_for(lambda: scored(created["id"]), timeout=30,
-                       message=f"comment never scored; worker log:\n{celery_worker.log()}")
+    comment = wait_for(
+        lambda: scored(created["id"]),
+        timeout=30,
+        message=f"comment never scored; worker log:\n{celery_worker.log()}",
+    )
     assert comment.status == Status.PENDING
     assert api.get("/api/v1/posts/careful/comments/").json()["results"] == []
 
@@ -66,7 +76,10 @@ def test_a_blocklisted_domain_is_marked_spam_by_the_worker(celery_worker, api):
     PostFactory(slug="blocked")
     BlockRule.objects.create(kind="domain", pattern="pills.example", action="spam")
     created = submit(api, "blocked", body="Cheap meds at https://shop.pills.example/buy")
-    comment = wait_for(lambda: scored(created["id"]), timeout=30,
-                       message=f"comment never scored; worker log:\n{celery_worker.log()}")
+    comment = wait_for(
+        lambda: scored(created["id"]),
+        timeout=30,
+        message=f"comment never scored; worker log:\n{celery_worker.log()}",
+    )
     assert comment.status == Status.SPAM
     assert "blocklisted domain: pills.example" in comment.spam_reasons

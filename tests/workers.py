@@ -43,15 +43,36 @@ class Worker:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")  # a fresh log: "ready." must be this worker's
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "blog", "worker", "-l", "info",
-             "-n", f"{self.name}@%h", "--pool", "prefork", "--concurrency",
-             str(self.concurrency), "--without-mingle", "--without-gossip",
-             "--without-heartbeat"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "blog",
+                "worker",
+                "-l",
+                "info",
+                "-n",
+                f"{self.name}@%h",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                str(self.concurrency),
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(lambda: "ready." in self.log(), timeout=timeout,
-                 message=f"worker {self.name} did not start; its log:\n{self.log()}")
+        wait_for(
+            lambda: "ready." in self.log(),
+            timeout=timeout,
+            message=f"worker {self.name} did not start; its log:\n{self.log()}",
+        )
         return self
 
     def log(self) -> str:
@@ -73,8 +94,13 @@ class Worker:
             self.process.wait(10)
 
 
-def wait_for(predicate: Callable[[], object], *, timeout: float = 20, interval: float = 0.1,
-             message: str = "condition not met") -> object:
+def wait_for(
+    predicate: Callable[[], object],
+    *,
+    timeout: float = 20,
+    interval: float = 0.1,
+    message: str = "condition not met",
+) -> object:
     """Poll `predicate` until it returns something truthy; fail with `message` on timeout."""
     deadline = time.monotonic() + timeout
     while True:

@@ -36,8 +36,11 @@ def test_same_key_with_a_different_body_is_refused(api: APIClient, post: Any) ->
 def test_keys_are_scoped_per_client_ip(post: Any) -> None:
     """Two readers who happen to pick the same key each get their own comment."""
     one = submit(APIClient(REMOTE_ADDR="198.51.100.1"), HTTP_IDEMPOTENCY_KEY="same")
-    two = submit(APIClient(REMOTE_ADDR="198.51.100.2"), author_email="bo@example.org",
-                 HTTP_IDEMPOTENCY_KEY="same")
+    two = submit(
+        APIClient(REMOTE_ADDR="198.51.100.2"),
+        author_email="bo@example.org",
+        HTTP_IDEMPOTENCY_KEY="same",
+    )
     assert one.status_code == two.status_code == 201
     assert one.json()["id"] != two.json()["id"]
 

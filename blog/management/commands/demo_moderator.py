@@ -22,8 +22,10 @@ class Command(BaseCommand):
         user.save()
         user.groups.add(Group.objects.get(name="moderators"))
         token, _ = Token.objects.get_or_create(user=user)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo moderator {'created' if created else 'password reset'}: "
-            f"username '{username}', password '{password}'\n"
-            f"API token (header 'Authorization: Token …'): {token.key}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo moderator {'created' if created else 'password reset'}: "
+                f"username '{username}', password '{password}'\n"
+                f"API token (header 'Authorization: Token …'): {token.key}"
+            )
+        )

@@ -16,9 +16,11 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
 class Command(BaseCommand):
-    help = ("Run the whole service on one machine: migrate, load demo posts and a demo "
-            "moderator, then start the web server and a Celery worker (with beat) as two "
-            "processes. Ctrl-C stops both.")
+    help = (
+        "Run the whole service on one machine: migrate, load demo posts and a demo "
+        "moderator, then start the web server and a Celery worker (with beat) as two "
+        "processes. Ctrl-C stops both."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port to listen on")
@@ -31,17 +33,20 @@ class Command(BaseCommand):
             self._load_demo()
         signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the children too
         processes = [self._start_worker(), self._start_web(addr)]
-        self.stdout.write(self.style.SUCCESS(
-            f"\nBlog:        http://{addr}/\nAdmin queue: http://{addr}/admin/moderation/"
-            f"queuedcomment/\nAPI:         http://{addr}/api/v1/posts/\nCtrl-C stops both."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nBlog:        http://{addr}/\nAdmin queue: http://{addr}/admin/moderation/"
+                f"queuedcomment/\nAPI:         http://{addr}/api/v1/posts/\nCtrl-C stops both."
+            )
+        )
         self._wait(processes)
 
     def _load_demo(self) -> None:
         from blog.demo_data import demo_comments_load
 
-        call_command("import_posts", str(DEMO_DIR), verbosity=0, stdout=self.stdout,
-                     stderr=self.stderr)
+        call_command(
+            "import_posts", str(DEMO_DIR), verbosity=0, stdout=self.stdout, stderr=self.stderr
+        )
         added = demo_comments_load(path=DEMO_DIR / "comments.yaml")
         self.stdout.write(f"Demo comments: {added} added.")
         call_command("demo_moderator", stdout=self.stdout)
@@ -49,15 +54,28 @@ class Command(BaseCommand):
     def _start_worker(self) -> subprocess.Popen[bytes]:
         self.stdout.write(f"Starting a Celery worker with beat (broker {_safe(settings)}) …")
         return subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "blog", "worker", "--beat", "-l", "info",
-             "--concurrency", "2"], env=os.environ.copy(),
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "blog",
+                "worker",
+                "--beat",
+                "-l",
+                "info",
+                "--concurrency",
+                "2",
+            ],
+            env=os.environ.copy(),
         )
 
     def _start_web(self, addr: str) -> subprocess.Popen[bytes]:
         self.stdout.write(f"Starting the web server on http://{addr}/ …")
         return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, "manage.py", "runserver", "--noreload", addr],
-            cwd=settings.BASE_DIR, env=os.environ.copy(),
+            cwd=settings.BASE_DIR,
+            env=os.environ.copy(),
         )
 
     def _wait(self, processes: list[subprocess.Popen[bytes]]) -> None:
