@@ -10,7 +10,8 @@ and what they wrote. Decisions:
   everything that names or locates the person: e-mail, IP, network, user agent, referrer,
   website, account link and edit token; the name becomes "deleted". Bodies are removed
   too (replaced by a short notice) unless the operator keeps them with `keep_bodies`,
-  e.g. when the site's terms give it a licence to what was published.
+  e.g. when the site's terms give it a licence to what was published. Moderation's
+  reputation of the e-mail and the IP addresses goes with them (`moderation.forget_person`).
 """
 
 from datetime import timedelta
@@ -22,6 +23,7 @@ from django.utils import timezone
 from blog.models import Post
 from comments.conf import comments_setting
 from comments.models import Comment
+from moderation.tasks import forget_person
 
 ERASED_NAME = "deleted"
 ERASED_BODY = "[This comment was removed at its author's request.]"
@@ -110,6 +112,10 @@ def comments_erase_personal_data(*, email: str, keep_bodies: bool = False) -> in
     with transaction.atomic():
         comments = comments_by_email(email)
         post_ids = set(comments.values_list("post_id", flat=True))
+        # Moderation's reputation of this e-mail and these IPs goes too; run here, not
+        # queued: the erasure is done when the command returns. Before the update, which
+        # clears the IP addresses the task looks up.
+        forget_person(email)
         count = comments.update(**changes)
         _touch_posts(post_ids)
     return count

@@ -40,3 +40,11 @@ def sweep_unscored() -> int:
     from moderation.services import comments_sweep
 
     return comments_sweep()
+
+
+@shared_task(name="moderation.forget_person", **TASK_OPTIONS)
+def forget_person(email: str, ips: list[str] | None = None) -> int:
+    """Delete a person's e-mail and IP reputation, and those keys from their lessons (GDPR)."""
+    from moderation.services import person_forget
+
+    return person_forget(email=email, ips=ips or ())

@@ -25,9 +25,7 @@ def corpus(n: int = 240) -> list[Example]:
         spam = i % 2 == 0
         words = SPAM_WORDS if spam else HAM_WORDS
         other = HAM_WORDS if spam else SPAM_WORDS
-        text = " ".join(
-            [words[(i + j) % len(words)] for j in range(5)] + [other[i % len(other)]]
-        )
+        text = " ".join([words[(i + j) % len(words)] for j in range(5)] + [other[i % len(other)]])
         rows.append(Example(text + f" number{i % 7}", spam))
     return rows
 
@@ -50,7 +48,8 @@ def test_calibration_through_the_scorer_meets_the_targets_on_a_synthetic_set():
     from moderation.scoring.registry import active_signals
 
     found = calibration.calibrate_texts([corpus()], active_signals())
-    assert found.folds == calibration.DEFAULT_FOLDS and found.examples == 240
+    assert found.folds == calibration.DEFAULT_FOLDS
+    assert found.examples == 240
     assert found.validation.fpr <= calibration.MAX_FPR
     assert found.validation.spam_approved <= calibration.MAX_SPAM_APPROVED
     assert found.validation.auc > 0.95
@@ -70,7 +69,8 @@ def test_one_fold_per_group_is_held_out_in_turn():
     groups = [[Example("a", True), Example("b", False)], [Example("c", True), Example("d", False)]]
     found = calibrate(groups, train=train, score=score)
     assert seen == [False] * 4
-    assert found.validation.recall == 1.0 and found.validation.fpr == 0.0
+    assert found.validation.recall == 1.0
+    assert found.validation.fpr == 0.0
 
 
 def test_too_few_examples_are_refused_with_the_numbers():
@@ -96,13 +96,15 @@ def test_train_spam_stores_and_prints_calibrated_thresholds(tmp_path, settings):
     """After learning, train_spam prints the chosen thresholds and the site uses them."""
     settings.MODERATION = {}
     rows = corpus()
-    files = [write_corpus(tmp_path / f"part{i}.csv", rows[i::2 + 1]) for i in range(3)]
+    files = [write_corpus(tmp_path / f"part{i}.csv", rows[i :: 2 + 1]) for i in range(3)]
     output = run_train(*files)
     state = ClassifierState.objects.get()
-    assert "one fold per file (3)" in output and "fold 3/3" in output
+    assert "one fold per file (3)" in output
+    assert "fold 3/3" in output
     assert f"hold {state.calibrated_hold:.3f}, spam {state.calibrated_spam:.3f}" in output
     assert "validation: false positives" in output
-    assert state.calibrated_examples == len(rows) and state.calibrated_at is not None
+    assert state.calibrated_examples == len(rows)
+    assert state.calibrated_at is not None
     assert thresholds().spam == state.calibrated_spam
     assert thresholds().hold == state.calibrated_hold
 
