@@ -86,11 +86,25 @@ def _permalink(comment: Comment) -> str:
     return moderation_setting("AKISMET_BLOG_URL").rstrip("/") + url
 
 
+PREFETCHED = "akismet"  # Facts.extra key of a verdict asked before the comment was locked
+
+
 def akismet_check(facts: Facts) -> Finding | None:
-    """Signal: Akismet's comment-check verdict (None when off, or Akismet unreachable)."""
+    """Signal: Akismet's comment-check verdict (None when off, or Akismet unreachable).
+
+    Uses the verdict the worker asked for before locking the comment, when there is one.
+    """
+    if PREFETCHED in facts.extra:
+        prefetched = facts.extra[PREFETCHED]
+        return prefetched if isinstance(prefetched, Finding) else None
     comment = facts.extra.get("comment")
     if not akismet_enabled() or not isinstance(comment, Comment):
         return None
+    return akismet_verdict(comment)
+
+
+def akismet_verdict(comment: Comment) -> Finding | None:
+    """Ask Akismet's comment-check about `comment` (None when Akismet is unreachable)."""
     args = comment_arguments(comment)
     try:
         with akismet_client() as client:

@@ -43,6 +43,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
     Returns the decision, or None when there was nothing to do: the comment is gone, was
     edited since (a newer task will score it), is no longer pending, or already scored.
     """
+    prefetched = _akismet_before_lock(comment_id, revision)
     with transaction.atomic():
         comment = (Comment.objects.select_for_update(of=("self",)).select_related("post", "user")
                    .filter(pk=comment_id).first())
@@ -50,7 +51,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
             return None
         if comment.status != Status.PENDING or comment.scored_revision == revision:
             return None
-        score, trusted = _assess(comment)
+        score, trusted = _assess(comment, prefetched)
         decision = policy.decide(
             score=score.value,
             mode=comment.post.moderation_mode,
@@ -68,6 +69,23 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
                                reason=f"score {score.value:.2f}: {_summary(score)}")
     logger.info("scored comment %s rev %s: %.3f → %s", comment_id, revision, score.value, decision)
     return str(decision)
+
+
+def _akismet_before_lock(comment_id: int, revision: int) -> dict[str, object]:
+    """Ask Akismet before the row lock, so a slow answer never holds it (up to its timeout).
+
+    Returns the Facts extras carrying the verdict, or {} when Akismet is off, not among the
+    signals, or the revision is no longer one to score (re-checked under the lock anyway).
+    """
+    from moderation.akismet import PREFETCHED, akismet_check, akismet_enabled, akismet_verdict
+
+    if not akismet_enabled() or akismet_check not in active_signals():
+        return {}
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if (comment is None or comment.revision != revision or comment.status != Status.PENDING
+            or comment.scored_revision == revision):
+        return {}
+    return {PREFETCHED: akismet_verdict(comment)}
 
 
 STATUS_DECISION: dict[str, str] = {
@@ -109,10 +127,11 @@ def score_of(comment: Comment) -> Score:
     return _assess(comment)[0]
 
 
-def _assess(comment: Comment) -> tuple[Score, bool]:
+def _assess(comment: Comment, prefetched: dict[str, object] | None = None) -> tuple[Score, bool]:
     """Return the comment's score, and whether its author is trusted (staff, or only
     approved comments so far): what the policy needs, from one gathering of facts."""
     facts = facts_for(comment)
+    facts.extra.update(prefetched or {})
     trusted = facts.is_staff or bool(facts.approved_by_author and not facts.spam_by_author)
     return combine(run_signals(active_signals(), facts)), trusted
 
