@@ -55,7 +55,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
         decision = policy.decide(
             score=score.value,
             mode=comment.post.moderation_mode,
-            thresholds=thresholds(),
+            thresholds=thresholds_in_effect(recent=True)[0],  # model stamp just checked
             trusted=trusted,
             force=score.force,
         )
@@ -146,12 +146,15 @@ def thresholds() -> policy.Thresholds:
     return thresholds_in_effect()[0]
 
 
-def thresholds_in_effect() -> tuple[policy.Thresholds, str]:
-    """Return the thresholds in effect and where they come from (for moderators to see)."""
+def thresholds_in_effect(*, recent: bool = False) -> tuple[policy.Thresholds, str]:
+    """Return the thresholds in effect and where they come from (for moderators to see).
+
+    `recent`: the caller just loaded the model, whose stamp query read the calibration.
+    """
     hold, spam = moderation_setting("HOLD_THRESHOLD"), moderation_setting("SPAM_THRESHOLD")
     if hold is not None and spam is not None:
         return policy.Thresholds(hold=min(hold, spam), spam=spam), "MODERATION settings"
-    calibrated = calibration_current()
+    calibrated = calibration_current(recent=recent)
     if calibrated is not None:
         base = (calibrated.hold, calibrated.spam)
         source = f"calibrated by train_spam on {calibrated.examples} labelled comments"

@@ -37,7 +37,7 @@ def model_current() -> TokenCounts:
     The stamp is (version, updated_at), so a database restored from a backup (or rolled
     back by a test) is not mistaken for the cached model of the same version number.
     """
-    stamp = ClassifierState.objects.filter(pk=1).values_list("version", "updated_at").first()
+    stamp = _stamp_and_calibration()
     if _cache.counts is None or _cache.stamp != stamp:
         _cache.counts = _load()
         _cache.stamp = stamp
@@ -48,7 +48,7 @@ def model_current() -> TokenCounts:
 def model_forget_cache() -> None:
     """Drop this process's cached copy (tests; after a bulk import in the same process)."""
     _cache.counts, _cache.stamp = None, None
-    _calibrated.clear()
+    _calibration.clear()
 
 
 def model_add(*, token_deltas: Mapping[str, tuple[int, int]], spam_docs: int, ham_docs: int) -> int:
@@ -115,32 +115,36 @@ class Calibrated:
     at: datetime | None = None
 
 
-_calibrated: dict[tuple[int, datetime], Calibrated | None] = {}
+_CALIBRATION_FIELDS = ("calibrated_hold", "calibrated_spam", "calibrated_examples", "calibrated_at")
+_calibration: dict[str, Calibrated | None] = {}  # "latest": read with the last stamp query
 
 
-def calibration_current() -> Calibrated | None:
-    """Return the stored calibrated thresholds (None if never calibrated), cached per stamp.
+def calibration_current(*, recent: bool = False) -> Calibrated | None:
+    """Return the stored calibrated thresholds, or None if `train_spam` never calibrated.
 
-    One cheap query for the version stamp; the fields are read again only when it changed.
+    Read with the version stamp in one small query. `recent`: a scoring that has just
+    checked the model's stamp (`model_current`) takes what that query read, no new query.
     """
-    stamp = ClassifierState.objects.filter(pk=1).values_list("version", "updated_at").first()
-    if stamp is None:
+    if not (recent and "latest" in _calibration):
+        _stamp_and_calibration()
+    return _calibration.get("latest")
+
+
+def _stamp_and_calibration() -> tuple[int, datetime] | None:
+    """Return the model's version stamp, remembering the calibration read with it."""
+    row = (
+        ClassifierState.objects.filter(pk=1)
+        .values_list("version", "updated_at", *_CALIBRATION_FIELDS)
+        .first()
+    )
+    if row is None:
+        _calibration["latest"] = None
         return None
-    if stamp not in _calibrated:
-        row = (
-            ClassifierState.objects.filter(pk=1)
-            .values_list(
-                "calibrated_hold", "calibrated_spam", "calibrated_examples", "calibrated_at"
-            )
-            .first()
-        )
-        _calibrated.clear()
-        _calibrated[stamp] = (
-            Calibrated(row[0], row[1], row[2], row[3])
-            if row is not None and row[0] is not None and row[1] is not None
-            else None
-        )
-    return _calibrated[stamp]
+    hold, spam, examples, at = row[2:]
+    _calibration["latest"] = (
+        None if hold is None or spam is None else Calibrated(hold, spam, examples, at)
+    )
+    return row[0], row[1]
 
 
 def calibration_store(*, hold: float, spam: float, examples: int) -> None:
