@@ -332,11 +332,12 @@ def person_forget(*, email: str, ips: Iterable[str] = ()) -> int:
     Network (/24, /64) and link-domain rows stay: they describe many people, not one.
     """
     email = email.strip().lower()
-    ips = set(ips) | set(
-        Comment.objects.filter(author_email__iexact=email, ip_address__isnull=False)
-        .values_list("ip_address", flat=True))
+    seen = Comment.objects.filter(author_email__iexact=email, ip_address__isnull=False)
+    if not email:  # an empty address would match every anonymous and erased comment
+        seen = seen.none()
+    ips = {*ips, *(ip for ip in seen.values_list("ip_address", flat=True) if ip)}
     forgotten = {("email", email)} if email else set()
-    forgotten |= {("ip", ip) for ip in ips if ip}
+    forgotten |= {("ip", ip) for ip in ips}
     if not forgotten:
         return 0
     holders = Q(comment__author_email__iexact=email) if email else Q(pk__in=[])
