@@ -17,6 +17,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         Post.objects.published()
         .annotate(comment_count=Count("comments", filter=Q(comments__status=Status.APPROVED)))
         .prefetch_related("categories", "tags")
+        .order_by("-published_at", "pk")  # GROUP BY drops Meta.ordering
     )
     page = Paginator(posts, 20).get_page(request.GET.get("page"))
     return render(request, "blog/post_list.html", {"page": page})
