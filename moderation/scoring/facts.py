@@ -5,9 +5,11 @@ import re
 from datetime import timedelta
 from html import unescape
 
+from django.conf import settings
 from django.utils import timezone
 
 from comments.models import Comment
+from moderation.calibration import page_prefixes
 from moderation.models import BlockRule, Lesson, Reputation
 from moderation.scoring import Facts
 from moderation.scoring.reputation import reputation_fields
@@ -42,11 +44,22 @@ def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
         ip_network=comment.ip_network,
         blocked=_blocked(comment, text, domains),
         model=model_current() if with_model else None,
+        own_urls=own_pages(comment),
         extra={"comment": comment},
         **reputation_fields(
             counts, email=email, ip=comment.ip_address, network=comment.ip_network, domains=domains
         ),
     )
+
+
+def own_pages(comment: Comment) -> tuple[str, ...]:
+    """Return the post's own addresses: a link back to it is a reference, not promotion."""
+    post = comment.post
+    if post.url.startswith(("http://", "https://")):
+        return page_prefixes(post.url)
+    path = post.get_absolute_url()
+    hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and "*" not in h]
+    return tuple(p for host in hosts for p in page_prefixes(f"{host}{path}"))
 
 
 def reputation_keys(comment: Comment) -> list[tuple[str, str]]:

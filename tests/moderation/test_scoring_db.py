@@ -165,3 +165,20 @@ def test_an_author_approved_before_is_trusted_on_pre_moderated_posts():
     comment = scored(pending(post=post, author_email="regular@example.org"))
     assert comment.status == Status.APPROVED
     assert "author has 1 approved comment(s)" in comment.spam_reasons
+
+
+@pytest.mark.parametrize(
+    ("post_url", "link"),
+    [
+        ("https://blog.example/2026/tuning/", "https://blog.example/2026/tuning/#comment-3"),
+        ("", "http://localhost/posts/tuning/"),
+    ],
+)
+def test_a_link_back_to_the_post_itself_is_not_counted_as_a_link(post_url, link):
+    """A reader quoting the post (its canonical address or our own page) is not link spam."""
+    post = PostFactory(slug="tuning", url=post_url)
+    elsewhere = scored(pending(post=post, body="See https://shop.example/tuning for details."))
+    own = scored(pending(post=post, body=f"See {link} for details."))
+    assert any("link" in reason for reason in elsewhere.spam_reasons)
+    assert not any("link" in reason for reason in own.spam_reasons)
+    assert own.spam_score < elsewhere.spam_score
