@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
@@ -45,8 +45,12 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
     """
     prefetched = _akismet_before_lock(comment_id, revision)
     with transaction.atomic():
-        comment = (Comment.objects.select_for_update(of=("self",)).select_related("post", "user")
-                   .filter(pk=comment_id).first())
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("post", "user")
+            .filter(pk=comment_id)
+            .first()
+        )
         if comment is None or comment.revision != revision:
             return None
         if comment.status != Status.PENDING or comment.scored_revision == revision:
@@ -65,8 +69,12 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
         comment.scored_revision = revision
         comment.save(update_fields=["spam_score", "spam_reasons", "scored_at", "scored_revision"])
         if decision in DECISION_STATUS:
-            comment_set_status(comment=comment, to=DECISION_STATUS[decision], actor_label="scorer",
-                               reason=f"score {score.value:.2f}: {_summary(score)}")
+            comment_set_status(
+                comment=comment,
+                to=DECISION_STATUS[decision],
+                actor_label="scorer",
+                reason=f"score {score.value:.2f}: {_summary(score)}",
+            )
     logger.info("scored comment %s rev %s: %.3f → %s", comment_id, revision, score.value, decision)
     return str(decision)
 
@@ -82,8 +90,12 @@ def _akismet_before_lock(comment_id: int, revision: int) -> dict[str, object]:
     if not akismet_enabled() or akismet_check not in active_signals():
         return {}
     comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
-    if (comment is None or comment.revision != revision or comment.status != Status.PENDING
-            or comment.scored_revision == revision):
+    if (
+        comment is None
+        or comment.revision != revision
+        or comment.status != Status.PENDING
+        or comment.scored_revision == revision
+    ):
         return {}
     return {PREFETCHED: akismet_verdict(comment)}
 
@@ -102,23 +114,36 @@ def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
     `apply`, the new score is stored and a scorer-decided comment moves to its new status.
     """
     with transaction.atomic():
-        comment = (Comment.objects.select_for_update(of=("self",)).select_related("post", "user")
-                   .get(pk=comment_id))
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("post", "user")
+            .get(pk=comment_id)
+        )
         before = STATUS_DECISION.get(comment.status, comment.status)
         if comment.moderated_by_id is not None or comment.status not in STATUS_DECISION:
             return before, before
         score, trusted = _assess(comment)
-        after = str(policy.decide(score=score.value, mode=comment.post.moderation_mode,
-                                  thresholds=thresholds(), trusted=trusted,
-                                  force=score.force))
+        after = str(
+            policy.decide(
+                score=score.value,
+                mode=comment.post.moderation_mode,
+                thresholds=thresholds(),
+                trusted=trusted,
+                force=score.force,
+            )
+        )
         if apply:
             comment.spam_score, comment.spam_reasons = score.value, score.reasons
             comment.scored_at = timezone.now()
             comment.save(update_fields=["spam_score", "spam_reasons", "scored_at"])
             if after != before:
                 to = {"approve": Status.APPROVED, "hold": Status.PENDING, "spam": Status.SPAM}
-                comment_set_status(comment=comment, to=to[after], actor_label="rescore",
-                                   reason=f"rescored {score.value:.2f}: {_summary(score)}")
+                comment_set_status(
+                    comment=comment,
+                    to=to[after],
+                    actor_label="rescore",
+                    reason=f"rescored {score.value:.2f}: {_summary(score)}",
+                )
     return before, after
 
 
@@ -168,8 +193,9 @@ def thresholds_in_effect(*, recent: bool = False) -> tuple[policy.Thresholds, st
     return policy.Thresholds(hold=min(hold, spam), spam=spam), source
 
 
-def thresholds_calibrate(*, groups: Sequence[Sequence[calibration.Example]],
-                         progress: calibration.Progress | None = None) -> calibration.Calibration:
+def thresholds_calibrate(
+    *, groups: Sequence[Sequence[calibration.Example]], progress: calibration.Progress | None = None
+) -> calibration.Calibration:
     """Choose thresholds by cross-validating the scorer on labelled comments, and store them.
 
     One fold per group (a CSV file), or stratified folds when there is one group; see
@@ -180,15 +206,18 @@ def thresholds_calibrate(*, groups: Sequence[Sequence[calibration.Example]],
     return found
 
 
-def comment_moderate(*, comment: Comment, action: str, actor: AbstractBaseUser,
-                     reason: str = "") -> Comment:
+def comment_moderate(*, comment: Comment, action: str, actor: User, reason: str = "") -> Comment:
     """Apply a moderator's `action` (approve, reject, spam, ham) and queue learning from it."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}; expected one of {sorted(ACTIONS)}")
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        changed = comment_set_status(comment=comment, to=ACTIONS[action], actor=actor,
-                                     reason=reason or f"moderator: {action}")
+        changed = comment_set_status(
+            comment=comment,
+            to=ACTIONS[action],
+            actor=actor,
+            reason=reason or f"moderator: {action}",
+        )
         if not changed and comment.moderated_by_id is None:
             comment.moderated_by = actor  # type: ignore[assignment]
             comment.moderated_at = timezone.now()
@@ -197,7 +226,7 @@ def comment_moderate(*, comment: Comment, action: str, actor: AbstractBaseUser,
     return comment
 
 
-def comments_moderate(*, ids: Iterable[int], action: str, actor: AbstractBaseUser) -> list[Comment]:
+def comments_moderate(*, ids: Iterable[int], action: str, actor: User) -> list[Comment]:
     """Apply one action to many comments; return those that exist, in id order."""
     comments = Comment.objects.filter(pk__in=list(ids)).order_by("pk")
     return [comment_moderate(comment=c, action=action, actor=actor) for c in comments]
@@ -213,8 +242,12 @@ def comment_learn(*, comment_id: int) -> str | None:
     repeated or redelivered run changes nothing.
     """
     with transaction.atomic():
-        comment = (Comment.objects.select_for_update(of=("self",)).select_related("post")
-                   .filter(pk=comment_id).first())
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("post")
+            .filter(pk=comment_id)
+            .first()
+        )
         if comment is None:
             return None
         wanted = LEARNED_LABELS.get(comment.status)
@@ -223,7 +256,8 @@ def comment_learn(*, comment_id: int) -> str | None:
             return wanted
         # Akismet wants ham reports only for its mistakes: comments that looked like spam.
         looked_spam = (lesson is not None and lesson.label == "spam") or any(
-            r.startswith("Akismet") for r in comment.spam_reasons or [])
+            r.startswith("Akismet") for r in comment.spam_reasons or []
+        )
         if lesson is not None:
             _lesson_apply(lesson.label, lesson.tokens, lesson.reputation_keys, step=-1)
             lesson.delete()
@@ -231,8 +265,9 @@ def comment_learn(*, comment_id: int) -> str | None:
             tokens = sorted(set(facts_for(comment, with_model=False).tokens))
             keys = [list(k) for k in reputation_keys(comment)]
             _lesson_apply(wanted, tokens, keys, step=+1)
-            Lesson.objects.create(comment=comment, label=wanted, tokens=tokens,
-                                  reputation_keys=keys)
+            Lesson.objects.create(
+                comment=comment, label=wanted, tokens=tokens, reputation_keys=keys
+            )
             if wanted == "spam" or looked_spam:
                 pk, label = comment.pk, wanted
                 transaction.on_commit(lambda: _tell_akismet(pk, label), robust=True)
@@ -272,8 +307,9 @@ def _tell_akismet(comment_id: int, label: str) -> None:
         try:
             akismet_submit(comment, is_spam=label == "spam")
         except Exception:  # Akismet is advisory: never undo a moderator's decision for it
-            logger.warning("Akismet submit-%s failed for comment %s", label, comment_id,
-                           exc_info=True)
+            logger.warning(
+                "Akismet submit-%s failed for comment %s", label, comment_id, exc_info=True
+            )
 
 
 def comments_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
@@ -286,9 +322,13 @@ def comments_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> 
     """
     every = moderation_setting("SWEEP_AFTER_SECONDS")
     cutoff = timezone.now() - (older_than if older_than is not None else timedelta(seconds=every))
-    stale = (Comment.objects.unscored().filter(created_at__lt=cutoff)
-             .filter(Q(edited_at__isnull=True) | Q(edited_at__lt=cutoff))
-             .order_by("pk").values_list("pk", "revision")[:limit])
+    stale = (
+        Comment.objects.unscored()
+        .filter(created_at__lt=cutoff)
+        .filter(Q(edited_at__isnull=True) | Q(edited_at__lt=cutoff))
+        .order_by("pk")
+        .values_list("pk", "revision")[:limit]
+    )
     count = 0
     for pk, revision in stale:
         key = f"moderation:swept:{pk}:{revision}"
