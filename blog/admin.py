@@ -4,7 +4,7 @@ from blog.models import Category, Post, Tag
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(admin.ModelAdmin[Post]):
     list_display = [
         "title",
         "slug",

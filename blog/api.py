@@ -14,7 +14,7 @@ from comments.models import Status
 from comments.permissions import IsModerator, is_moderator
 
 
-class PostOutput(serializers.ModelSerializer):
+class PostOutput(serializers.ModelSerializer[Post]):
     url = serializers.SerializerMethodField()
     comments_open = serializers.BooleanField(read_only=True)
     comment_count = serializers.IntegerField(read_only=True)
@@ -38,7 +38,7 @@ class PostOutput(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request and url.startswith("/") else url
 
 
-class PostInput(serializers.ModelSerializer):
+class PostInput(serializers.ModelSerializer[Post]):
     class Meta:
         model = Post
         fields = [
@@ -61,7 +61,7 @@ def posts_with_counts() -> QuerySet[Post]:
 
 
 @extend_schema_view(post=extend_schema(request=PostInput, responses={201: PostOutput}))
-class PostListView(generics.ListCreateAPIView):
+class PostListView(generics.ListCreateAPIView[Post]):
     serializer_class = PostOutput
 
     def get_permissions(self) -> list[Any]:
@@ -90,7 +90,7 @@ class PostListView(generics.ListCreateAPIView):
     put=extend_schema(request=PostInput, responses=PostOutput),
     patch=extend_schema(request=PostInput, responses=PostOutput),
 )
-class PostDetailView(generics.RetrieveUpdateAPIView):
+class PostDetailView(generics.RetrieveUpdateAPIView[Post]):
     serializer_class = PostOutput
     lookup_field = "slug"
 

@@ -5,6 +5,9 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
+
+django_stubs_ext.monkeypatch()  # lets ModelAdmin[...] and friends be subscripted at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("THREADKEEPER_VAR_DIR", BASE_DIR / "var"))

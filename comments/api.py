@@ -50,7 +50,7 @@ def published_post(slug: str) -> Post:
     return get_object_or_404(Post.objects.published(), slug=slug)
 
 
-class ThreadView(generics.ListCreateAPIView):
+class ThreadView(generics.ListCreateAPIView[Comment]):
     """GET the approved thread of a post in reading order; POST a new comment to it."""
 
     pagination_class = ThreadPagination
@@ -171,7 +171,7 @@ def _submit_checks(
     return refusal.reason if refusal else None
 
 
-class CommentView(generics.GenericAPIView):
+class CommentView(generics.GenericAPIView[Comment]):
     """One comment: public when approved, visible to its author (X-Edit-Token) while pending."""
 
     queryset = Comment.objects.select_related("post")

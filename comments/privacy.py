@@ -116,7 +116,7 @@ def comments_erase_personal_data(*, email: str, keep_bodies: bool = False) -> in
         # queued: the erasure is done when the command returns. Before the update, which
         # clears the IP addresses the task looks up.
         forget_person(email)
-        count = comments.update(**changes)
+        count: int = comments.update(**changes)
         _touch_posts(post_ids)
     return count
 

@@ -37,7 +37,7 @@ LOCATION = {"Location": {"schema": {"type": "string"}, "description": "The new c
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
 
 
-class ErrorAnswer(serializers.Serializer):
+class ErrorAnswer(serializers.Serializer[Any]):
     """DRF's error shape for everything but field errors."""
 
     detail = serializers.CharField()
@@ -72,7 +72,7 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _error_response(self, code: str, direction: Any) -> Any:
         body = OpenApiTypes.OBJECT if code == "400" else ErrorAnswer
-        response = self._get_response_for_code(
+        response = self._get_response_for_code(  # type: ignore[no-untyped-call]
             OpenApiResponse(response=body, description=ERROR_DESCRIPTIONS[code]),
             code,
             direction=direction,

@@ -1,5 +1,7 @@
 """Input and output shapes of the public comment API. Every field is listed explicitly."""
 
+from typing import Any
+
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -8,7 +10,7 @@ from comments.conf import comments_setting
 from comments.models import Comment, Status
 
 
-class CommentInput(serializers.Serializer):
+class CommentInput(serializers.Serializer[Any]):
     """What a reader or API client sends to submit a comment."""
 
     author_name = serializers.CharField(max_length=200, trim_whitespace=True)
@@ -54,7 +56,7 @@ class CommentInput(serializers.Serializer):
         return validate_body_text(value)
 
 
-class CommentEditInput(serializers.Serializer):
+class CommentEditInput(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=100_000, trim_whitespace=False)
 
     def validate_body(self, value: str) -> str:
@@ -77,7 +79,7 @@ def validate_body_text(value: str) -> str:
     return value
 
 
-class PublicComment(serializers.ModelSerializer):
+class PublicComment(serializers.ModelSerializer[Comment]):
     """A comment as anyone may see it: no e-mail, IP, user agent or score."""
 
     avatar_url = serializers.SerializerMethodField()

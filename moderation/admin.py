@@ -36,7 +36,7 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(status=value)
 
 
-class HistoryInline(admin.TabularInline):
+class HistoryInline(admin.TabularInline[CommentEvent, QueuedComment]):
     model = CommentEvent
     extra = 0
     can_delete = False
@@ -68,7 +68,7 @@ def _action(name: str, label: str) -> Any:
 
 
 @admin.register(QueuedComment)
-class QueueAdmin(admin.ModelAdmin):
+class QueueAdmin(admin.ModelAdmin[QueuedComment]):
     list_display = [
         "excerpt_column",
         "score_column",
@@ -170,14 +170,14 @@ class QueueAdmin(admin.ModelAdmin):
 
 
 @admin.register(BlockRule)
-class BlockRuleAdmin(admin.ModelAdmin):
+class BlockRuleAdmin(admin.ModelAdmin[BlockRule]):
     list_display = ["pattern", "kind", "action", "note", "created_at"]
     list_filter = ["kind", "action"]
     search_fields = ["pattern", "note"]
 
 
 @admin.register(Reputation)
-class ReputationAdmin(admin.ModelAdmin):
+class ReputationAdmin(admin.ModelAdmin[Reputation]):
     list_display = ["kind", "key", "spam", "ham", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["key"]

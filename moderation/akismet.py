@@ -83,7 +83,7 @@ def _permalink(comment: Comment) -> str:
     url = comment.post.public_url
     if url.startswith(("http://", "https://")):
         return url
-    return moderation_setting("AKISMET_BLOG_URL").rstrip("/") + url
+    return str(moderation_setting("AKISMET_BLOG_URL")).rstrip("/") + url
 
 
 PREFETCHED = "akismet"  # Facts.extra key of a verdict asked before the comment was locked

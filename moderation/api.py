@@ -23,7 +23,7 @@ def moderation_queryset() -> QuerySet[Comment]:
     return Comment.objects.select_related("post", "moderated_by").prefetch_related("history")
 
 
-class QueueView(generics.ListAPIView):
+class QueueView(generics.ListAPIView[Comment]):
     """Comments for moderators: `?status=`, `?post=`, `?ordering=-spam_score|created_at`."""
 
     permission_classes = [IsModerator]
@@ -54,7 +54,7 @@ class QueueView(generics.ListAPIView):
         return comments.order_by(ordering, "-id")
 
 
-class ModerationDetailView(generics.RetrieveAPIView):
+class ModerationDetailView(generics.RetrieveAPIView[Comment]):
     permission_classes = [IsModerator]
     serializer_class = ModerationComment
 
@@ -62,7 +62,7 @@ class ModerationDetailView(generics.RetrieveAPIView):
         return moderation_queryset()
 
 
-class ActionView(generics.GenericAPIView):
+class ActionView(generics.GenericAPIView[Comment]):
     """POST approve / reject / spam / ham on one comment; answers the new record."""
 
     permission_classes = [IsModerator]
@@ -87,7 +87,7 @@ class ActionView(generics.GenericAPIView):
         return Response(ModerationComment(fresh, context={"request": request}).data)
 
 
-class BulkView(generics.GenericAPIView):
+class BulkView(generics.GenericAPIView[Comment]):
     """POST {"ids": [...], "action": "approve"}: one decision for many comments."""
 
     permission_classes = [IsModerator]

@@ -1,12 +1,14 @@
 """What moderators see: everything about a comment, including its score and history."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from comments.models import Comment, CommentEvent
 from comments.serializers import PublicComment
 
 
-class HistoryEntry(serializers.ModelSerializer):
+class HistoryEntry(serializers.ModelSerializer[CommentEvent]):
     actor = serializers.CharField(source="actor_label")
     at = serializers.DateTimeField(source="created_at")
     to = serializers.CharField(source="to_status")
@@ -45,11 +47,11 @@ class ModerationComment(PublicComment):
         read_only_fields = fields
 
 
-class ActionInput(serializers.Serializer):
+class ActionInput(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class BulkInput(serializers.Serializer):
+class BulkInput(serializers.Serializer[Any]):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**62), min_length=1, max_length=500
     )
