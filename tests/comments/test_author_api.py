@@ -6,21 +6,11 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment, Status
+from tests.contract import PUBLIC_COMMENT_FIELDS
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_FIELDS = {
-    "id",
-    "parent",
-    "depth",
-    "author_name",
-    "author_url",
-    "avatar_url",
-    "body_html",
-    "created_at",
-    "edited_at",
-}
 PRIVATE = ("author_email", "ip_address", "user_agent", "spam_score", "spam_reasons", "status")
 
 
@@ -50,7 +40,7 @@ def test_an_approved_comment_is_public_in_its_public_form(api, post):
     comment = CommentFactory(post=post, author_email="private@example.org", ip_address="10.1.2.3")
     answer = api.get(url(comment))
     assert answer.status_code == 200
-    assert set(answer.json()) == PUBLIC_FIELDS
+    assert set(answer.json()) == PUBLIC_COMMENT_FIELDS
     assert "private@example.org" not in answer.content.decode()
     assert "10.1.2.3" not in answer.content.decode()
 
@@ -71,7 +61,7 @@ def test_the_author_sees_their_pending_comment_with_its_status(api, post):
     body = answer.json()
     assert body["status"] == "pending"
     assert body["body_html"] == created["body_html"]
-    assert set(body) == PUBLIC_FIELDS | {"status", "edit_expires_at"}
+    assert set(body) == PUBLIC_COMMENT_FIELDS | {"status", "edit_expires_at"}
     assert "edit_token" not in body
     assert "ann@example.org" not in answer.content.decode()
 

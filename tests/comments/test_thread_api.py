@@ -10,21 +10,10 @@ from django.utils import timezone
 
 from comments.models import Comment, Status
 from comments.services import comment_set_status
+from tests.contract import PUBLIC_COMMENT_FIELDS
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
-
-PUBLIC_FIELDS = {
-    "id",
-    "parent",
-    "depth",
-    "author_name",
-    "author_url",
-    "avatar_url",
-    "body_html",
-    "created_at",
-    "edited_at",
-}
 
 
 def thread_url(slug: str = "hello-world", **params: object) -> str:
@@ -62,7 +51,7 @@ def test_the_thread_lists_approved_comments_with_exactly_the_public_fields(api, 
     answer = api.get(thread_url())
     assert answer.status_code == 200
     [item] = answer.json()["results"]
-    assert set(item) == PUBLIC_FIELDS
+    assert set(item) == PUBLIC_COMMENT_FIELDS
     assert item["id"] == comment.pk
     assert item["parent"] is None
     assert item["depth"] == 0

@@ -6,36 +6,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from comments.models import Comment, Status
+from tests.contract import MODERATION_COMMENT_FIELDS
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/api/v1/moderation/comments/"
 BULK = "/api/v1/moderation/comments/bulk/"
-DETAIL_FIELDS = {
-    # the public fields
-    "id",
-    "parent",
-    "depth",
-    "author_name",
-    "author_url",
-    "avatar_url",
-    "body_html",
-    "created_at",
-    "edited_at",
-    # plus, for moderators
-    "status",
-    "author_email",
-    "ip_address",
-    "user_agent",
-    "body_source",
-    "spam_score",
-    "spam_reasons",
-    "scored_at",
-    "moderated_by",
-    "moderated_at",
-    "history",
-}
 # Beyond the contract's list, the record names its post by slug (the contract may grow).
 EXTRA_FIELDS = {"post"}
 
@@ -222,7 +199,7 @@ def test_the_detail_shows_everything_a_moderator_needs(moderator_api, pending):
     answer = moderator_api.get(detail(pending))
     assert answer.status_code == 200
     body = answer.json()
-    assert set(body) == DETAIL_FIELDS | EXTRA_FIELDS
+    assert set(body) == MODERATION_COMMENT_FIELDS | EXTRA_FIELDS
     assert body["status"] == "pending"
     assert body["author_email"] == "ann@example.org"
     assert body["ip_address"] == "198.51.100.7"
@@ -275,7 +252,7 @@ def test_each_action_sets_the_status_records_it_and_queues_learning(
         assert learning(published_tasks) == []
     assert answer.status_code == 200, answer.content
     body = answer.json()
-    assert set(body) == DETAIL_FIELDS | EXTRA_FIELDS
+    assert set(body) == MODERATION_COMMENT_FIELDS | EXTRA_FIELDS
     assert body["status"] == status
     assert body["moderated_by"] == moderator.username
     assert body["moderated_at"] is not None
