@@ -7,6 +7,7 @@ sweep queues the comment later, so an accepted comment is never lost.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -158,20 +159,23 @@ def comment_set_status(
     actor: User | None = None,
     actor_label: str = "",
     reason: str = "",
+    also_save: Sequence[str] = (),
 ) -> bool:
     """Move `comment` to status `to` and record who, when, from, to and why.
 
     The only writer of `Comment.status`. Returns False (and records nothing) when the
-    comment already has that status.
+    comment already has that status. `also_save` names other fields the caller changed on
+    `comment`, written in the same UPDATE.
     """
     if to not in Status.values:
         raise ValueError(f"unknown status {to!r}; expected one of {Status.values}")
     if comment.status == to:
         return False
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: nobody recovers from a failure halfway.
+    with transaction.atomic(savepoint=False):
         from_status = comment.status
         comment.status = to
-        fields = ["status"]
+        fields = ["status", *also_save]
         if actor is not None:
             comment.moderated_by = actor  # type: ignore[assignment]
             comment.moderated_at = timezone.now()
