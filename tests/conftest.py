@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from blog.celery import app as celery_app
 from tests.factories import ModeratorFactory, PostFactory, UserFactory
-from tests.workers import Worker
+from tests.workers import Child, start_worker
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
@@ -80,14 +80,14 @@ def purge_broker() -> None:
 
 
 @pytest.fixture
-def celery_worker(transactional_db: None) -> Iterator[Worker]:
+def celery_worker(transactional_db: None) -> Iterator[Child]:
     """A real `celery -A blog worker` process on the test database, for one test.
 
     It is stopped before the test's tables are flushed: a worker still holding row locks
     while the flush truncates them deadlocks on PostgreSQL.
     """
     purge_broker()
-    worker = Worker("integration", ARTIFACTS / "logs").start()
+    worker = start_worker("integration", ARTIFACTS / "logs", env={})
     yield worker
     worker.stop()
     purge_broker()

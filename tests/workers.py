@@ -1,4 +1,4 @@
-"""Start real Celery worker processes against the test database and broker."""
+"""Start real processes (Celery workers, servers) against the test database and broker."""
 
 import os
 import signal
@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from django.conf import settings
@@ -29,69 +30,100 @@ def worker_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-class Worker:
-    """A `celery -A blog worker` child process; its log is kept for failing tests."""
+class Child:
+    """One subprocess in its own process group, logging to a file."""
 
-    def __init__(self, name: str, log_dir: Path, concurrency: int = 1, **env: str) -> None:
-        self.log_path = log_dir / f"worker-{name}.log"
-        self.name = name
-        self.concurrency = concurrency
-        self.env = worker_env(**env)
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path) -> None:
+        self.name, self.argv, self.env = name, argv, env
+        self.log_path = log_dir / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 30) -> "Worker":
+    def start(self) -> "Child":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("wb")  # a fresh log: "ready." must be this worker's
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "blog",
-                "worker",
-                "-l",
-                "info",
-                "-n",
-                f"{self.name}@%h",
-                "--pool",
-                "prefork",
-                "--concurrency",
-                str(self.concurrency),
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_for(
-            lambda: "ready." in self.log(),
-            timeout=timeout,
-            message=f"worker {self.name} did not start; its log:\n{self.log()}",
-        )
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.argv,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         return self
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, f"{self.name} was never started"
+        return self.process.pid
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
-    def stop(self, timeout: float = 20) -> None:
-        """Warm shutdown: finish the task in hand, then exit."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.kill()
+    def signal_group(self, signum: int) -> None:
+        if self.running():
+            with suppress(ProcessLookupError):
+                os.killpg(self.pid, signum)
+
+    def stop(self, timeout: float = 15) -> None:
+        """Ask politely (SIGTERM), then SIGKILL the whole group."""
+        if not self.running():
+            return
+        self.signal_group(signal.SIGCONT)  # a frozen process cannot act on SIGTERM
+        # Only the main process: it stops its own children (a Celery pool, gunicorn
+        # workers); SIGTERM to the whole group made Celery wait for its killed pool.
+        with suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+        with suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout)  # type: ignore[union-attr]
+        with suppress(ProcessLookupError):  # whatever is left of the group goes too
+            os.killpg(self.pid, signal.SIGKILL)
+        self.process.wait(10)  # type: ignore[union-attr]
 
     def kill(self) -> None:
-        """SIGKILL the worker and its pool children at once, as a crash would."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        """SIGKILL the process and all its children at once, as a crash or OOM would."""
+        self.signal_group(signal.SIGKILL)
+        if self.process is not None:
             self.process.wait(10)
+
+
+def start_worker(
+    name: str, log_dir: Path, *, env: dict[str, str], concurrency: int = 1, beat: bool = False
+) -> Child:
+    """Start `celery -A blog worker` (with an embedded beat if asked) and wait until ready."""
+    argv = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "blog",
+        "worker",
+        "-l",
+        "info",
+        "-n",
+        f"{name}@%h",
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+    ]
+    if beat:
+        argv += ["-B", "-s", str(log_dir / f"{name}-beat-schedule")]
+    child = Child(f"worker-{name}", argv, worker_env(**env), log_dir)
+    seen = child.log().count("ready.")  # a restarted worker appends to its earlier log
+    child.start()
+    wait_for(
+        lambda: child.log().count("ready.") > seen or not child.running(),
+        timeout=30,
+        message=f"worker {name} did not start",
+    )
+    assert child.running(), f"worker {name} exited; its log:\n{child.log()}"
+    return child
 
 
 def wait_for(

@@ -10,15 +10,8 @@ from django.conf import settings
 from comments.models import Comment, CommentEvent, Status
 from moderation.tasks import score_comment
 from tests.factories import CommentFactory, PostFactory
-from tests.faults.processes import (
-    Child,
-    QueueFolder,
-    RedisServer,
-    TcpProxy,
-    Web,
-    start_web,
-    start_worker,
-)
+from tests.faults.processes import QueueFolder, RedisServer, TcpProxy, Web, start_web
+from tests.workers import Child, start_worker
 
 Broker = RedisServer | QueueFolder
 

@@ -10,7 +10,6 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -23,7 +22,7 @@ import gunicorn
 import redis
 from kombu import Connection
 
-from tests.workers import ROOT, wait_for, worker_env
+from tests.workers import Child, wait_for, worker_env
 
 PRIVATE_REDIS_PORTS = range(6390, 6400)
 
@@ -38,65 +37,6 @@ def free_port(candidates: Sequence[int] = ()) -> int:
                 continue
             return int(probe.getsockname()[1])
     raise RuntimeError(f"no free port among {list(candidates)}; stop stale test processes")
-
-
-class Child:
-    """One subprocess in its own process group, logging to a file."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path) -> None:
-        self.name, self.argv, self.env = name, argv, env
-        self.log_path = log_dir / f"{name}.log"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> "Child":
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                self.argv,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        return self
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, f"{self.name} was never started"
-        return self.process.pid
-
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def signal_group(self, signum: int) -> None:
-        if self.running():
-            with suppress(ProcessLookupError):
-                os.killpg(self.pid, signum)
-
-    def stop(self, timeout: float = 15) -> None:
-        """Ask politely (SIGTERM), then SIGKILL the whole group."""
-        if not self.running():
-            return
-        self.signal_group(signal.SIGCONT)  # a frozen process cannot act on SIGTERM
-        # Only the main process: it stops its own children (a Celery pool, gunicorn
-        # workers); SIGTERM to the whole group made Celery wait for its killed pool.
-        with suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGTERM)
-        with suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout)  # type: ignore[union-attr]
-        with suppress(ProcessLookupError):  # whatever is left of the group goes too
-            os.killpg(self.pid, signal.SIGKILL)
-        self.process.wait(10)  # type: ignore[union-attr]
-
-    def kill(self) -> None:
-        """SIGKILL the process and all its children at once, as a crash or OOM would."""
-        self.signal_group(signal.SIGKILL)
-        if self.process is not None:
-            self.process.wait(10)
 
 
 class RedisServer:
@@ -197,41 +137,6 @@ class QueueFolder:
                 "store_processed": False,
             },
         )
-
-
-def start_worker(
-    name: str, log_dir: Path, *, env: dict[str, str], concurrency: int = 1, beat: bool = False
-) -> Child:
-    """Start `celery -A blog worker` (with an embedded beat if asked) and wait until ready."""
-    argv = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "blog",
-        "worker",
-        "-l",
-        "info",
-        "-n",
-        f"{name}@%h",
-        "--pool",
-        "prefork",
-        "--concurrency",
-        str(concurrency),
-        "--without-mingle",
-        "--without-gossip",
-        "--without-heartbeat",
-    ]
-    if beat:
-        argv += ["-B", "-s", str(log_dir / f"{name}-beat-schedule")]
-    child = Child(f"worker-{name}", argv, worker_env(**env), log_dir).start()
-    wait_for(
-        lambda: "ready." in child.log() or not child.running(),
-        timeout=30,
-        message=f"worker {name} did not start",
-    )
-    assert child.running(), f"worker {name} exited; its log:\n{child.log()}"
-    return child
 
 
 def start_web(log_dir: Path, *, env: dict[str, str], workers: int = 2) -> "Web":
