@@ -24,10 +24,10 @@ _BARE_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
     """Return what the signals need to know about `comment`, in a handful of queries."""
-    text = unescape(_TAG.sub(" ", comment.body_html))
+    text = _visible_text(comment.body_html)
     urls = tuple(_urls_in(comment.body_html, text))
     domains = _domains(comment, urls)
-    counts = _reputation(reputation_keys(comment))
+    counts = _reputation(_keys(comment, domains))
     email = comment.author_email.lower()
     network_spam = counts.get(("network", comment.ip_network), (0, 0))[0]
     return Facts(
@@ -64,13 +64,21 @@ def own_pages(comment: Comment) -> tuple[str, ...]:
 
 def reputation_keys(comment: Comment) -> list[tuple[str, str]]:
     """Return the (kind, key) pairs a moderator's decision on `comment` teaches about."""
-    text = unescape(_TAG.sub(" ", comment.body_html))
+    urls = _urls_in(comment.body_html, _visible_text(comment.body_html))
+    return _keys(comment, _domains(comment, urls))
+
+
+def _keys(comment: Comment, domains: list[str]) -> list[tuple[str, str]]:
     return keys_for(
         email=comment.author_email,
         ip=comment.ip_address,
         network=comment.ip_network,
-        domains=_domains(comment, _urls_in(comment.body_html, text)),
+        domains=domains,
     )
+
+
+def _visible_text(html: str) -> str:
+    return unescape(_TAG.sub(" ", html))
 
 
 def _domains(comment: Comment, urls: "tuple[str, ...] | list[str]") -> list[str]:
