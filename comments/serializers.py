@@ -30,22 +30,14 @@ class CommentInput(serializers.Serializer[Any]):
         name = sanitize.plain_text(value)
         if not name:
             raise serializers.ValidationError("Please give a name to show with your comment.")
-        limit = comments_setting("MAX_NAME_LENGTH")
-        if len(name) > limit:
-            raise serializers.ValidationError(
-                f"Ensure this field has no more than {limit} characters."
-            )
+        check_length(name, "MAX_NAME_LENGTH")
         return name
 
     def validate_author_url(self, value: str) -> str:
         value = value.strip()
         if not value:
             return ""
-        limit = comments_setting("MAX_URL_LENGTH")
-        if len(value) > limit:
-            raise serializers.ValidationError(
-                f"Ensure this field has no more than {limit} characters."
-            )
+        check_length(value, "MAX_URL_LENGTH")
         if not sanitize.is_safe_web_url(value):
             raise serializers.ValidationError(
                 "Enter a web address starting with http:// or https://."
@@ -65,6 +57,13 @@ class CommentEditInput(serializers.Serializer[Any]):
 
 class PreviewInput(CommentEditInput):
     pass
+
+
+def check_length(value: str, setting: str) -> None:
+    """Refuse a value longer than COMMENTS[setting] characters, as DRF words it."""
+    limit = comments_setting(setting)
+    if len(value) > limit:
+        raise serializers.ValidationError(f"Ensure this field has no more than {limit} characters.")
 
 
 def validate_body_text(value: str) -> str:
