@@ -35,3 +35,15 @@ MODERATION_COMMENT_FIELDS = PUBLIC_COMMENT_FIELDS | MODERATION_ONLY_FIELDS
 PRIVATE_FIELDS = frozenset(
     {"author_email", "ip_address", "user_agent", "spam_score", "spam_reasons", "body_source"}
 )
+# A post, in the list and on its own.
+POST_FIELDS = frozenset(
+    {
+        "slug",
+        "title",
+        "url",
+        "published_at",
+        "comments_enabled",
+        "comments_open",
+        "comment_count",
+    }
+)

@@ -6,19 +6,11 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Status
+from tests.contract import POST_FIELDS
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_FIELDS = {
-    "slug",
-    "title",
-    "url",
-    "published_at",
-    "comments_enabled",
-    "comments_open",
-    "comment_count",
-}
 PAGE_SIZE = 50  # REST_FRAMEWORK["PAGE_SIZE"]
 NEW_POST = {
     "title": "Fresh post",
@@ -56,7 +48,7 @@ def test_the_detail_has_exactly_the_contract_fields(api, post):
 
     body = api.get("/api/v1/posts/hello-world/").json()
 
-    assert set(body) == DETAIL_FIELDS
+    assert set(body) == POST_FIELDS
     assert body["comment_count"] == 1
     assert body["comments_open"] is True
     assert body["url"] == "http://testserver/posts/hello-world/"

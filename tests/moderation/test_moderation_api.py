@@ -6,7 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from comments.models import Comment, Status
-from tests.contract import MODERATION_COMMENT_FIELDS
+from tests.contract import MODERATION_COMMENT_FIELDS, POST_FIELDS
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -430,15 +430,7 @@ def test_a_post_shows_its_comment_state(api, post):
     CommentFactory(post=post)
     CommentFactory(post=post, status=Status.PENDING)
     body = api.get("/api/v1/posts/hello-world/").json()
-    assert set(body) == {
-        "slug",
-        "title",
-        "url",
-        "published_at",
-        "comments_enabled",
-        "comments_open",
-        "comment_count",
-    }
+    assert set(body) == POST_FIELDS
     assert body["comment_count"] == 1
     assert body["comments_open"] is True
     assert body["url"] == "http://testserver/posts/hello-world/"
