@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -51,20 +52,27 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def akismet(settings) -> Iterator[FakeAkismet]:
-    """A local Akismet, and settings that point the scorer at it with a key."""
-    server = FakeAkismet()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+@contextmanager
+def serving(server: FakeAkismet, settings) -> Iterator[FakeAkismet]:
+    """Run `server` in a thread, with settings that point the scorer at it with a key."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.MODERATION = {
         "AKISMET_API_KEY": "abc123",
         "AKISMET_BLOG_URL": "https://blog.example",
         "AKISMET_API_URL": server.url,
     }
-    yield server
-    server.shutdown()
-    server.server_close()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def akismet(settings) -> Iterator[FakeAkismet]:
+    """A local Akismet, and settings that point the scorer at it with a key."""
+    with serving(FakeAkismet(), settings) as server:
+        yield server
 
 
 def submitted(**fields: object) -> Comment:

@@ -1,6 +1,5 @@
 """Akismet is asked before the comment is locked: a slow answer never blocks the author."""
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -8,7 +7,7 @@ from django.db import connections
 
 from comments.models import Comment, Status
 from moderation.services import comment_score
-from tests.moderation.test_akismet import FakeAkismet, _Handler, submitted
+from tests.moderation.test_akismet import FakeAkismet, _Handler, serving, submitted
 
 
 class _EditWhileAnswering(_Handler):
@@ -39,16 +38,8 @@ def slow_akismet(settings) -> Iterator[FakeAkismet]:
     server = FakeAkismet()
     server.RequestHandlerClass = _EditWhileAnswering
     server.edited = False  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.MODERATION = {
-        "AKISMET_API_KEY": "abc123",
-        "AKISMET_BLOG_URL": "https://blog.example",
-        "AKISMET_API_URL": server.url,
-    }
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(server, settings):
+        yield server
 
 
 @pytest.mark.django_db(transaction=True)
