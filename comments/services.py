@@ -15,7 +15,6 @@ from uuid import uuid4
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from blog.models import Post
@@ -128,17 +127,16 @@ def comment_edit(*, comment: Comment, token: str | None, body: str) -> Comment:
         _check_author(comment, token)
         comment.body_source = body
         comment.body_html = _render(body)
-        comment.revision = F("revision") + 1
+        comment.revision += 1  # the row is locked: no one else bumps it meanwhile
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body_source", "body_html", "revision", "edited_at"])
-        comment.refresh_from_db(fields=["revision"])
+        # An approved comment leaves the public thread (and its ETag changes) until rescored.
         comment_set_status(
             comment=comment,
             to=Status.PENDING,
             actor_label="author",
             reason="edited by its author; scored again",
         )
-        _touch_post(comment.post_id)
         _enqueue_scoring(comment)
     return comment
 
