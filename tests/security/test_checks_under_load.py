@@ -106,4 +106,4 @@ def test_rate_limit_holds_under_load(thread_url: str, comments_settings: Any) ->
     )
     codes = Counter(a.status for a in answers)
     assert set(codes) <= {201, 429}
-    assert 1 <= codes[201] <= 10 + THREADS, codes  # the throttle's counter is read-then-written
+    assert 1 <= codes[201] <= 10, codes  # the throttle's read-then-write holds a lock
