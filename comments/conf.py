@@ -41,6 +41,9 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     "FLOOD_MAX_PER_AUTHOR": 20,
     "FLOOD_MAX_PER_IP": None,
     "FLOOD_ACTION": "reject",
+    # More submit checks, as dotted paths to functions `guard(submission)` that raise
+    # comments.guard.SubmitRefused or return a reason to store the comment as spam.
+    "SUBMIT_GUARDS": [],
     # Upper bounds on what a reader can send.
     "MAX_BODY_LENGTH": 10_000,
     "MAX_NAME_LENGTH": 80,
