@@ -43,7 +43,8 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     "FLOOD_ACTION": "reject",
     # More submit checks, as dotted paths to functions `guard(submission)` that raise
     # comments.guard.SubmitRefused or return a reason to store the comment as spam.
-    "SUBMIT_GUARDS": [],
+    # moderation's bans are one: `comments` reaches moderation only through this list.
+    "SUBMIT_GUARDS": ["moderation.sanctions.ban_guard"],
     # Upper bounds on what a reader can send.
     "MAX_BODY_LENGTH": 10_000,
     "MAX_NAME_LENGTH": 80,

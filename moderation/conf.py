@@ -33,6 +33,18 @@ MODERATION_DEFAULTS: dict[str, Any] = {
         "moderation.scoring.rules.blocklist",
         "moderation.akismet.akismet_check",
     ],
+    # Trust rules a site may turn on (each holds a comment the scorer would approve):
+    # an author's first comment (no approved comment from that e-mail yet), any comment
+    # with links, and authors with fewer than this many approved comments (0 = off).
+    "HOLD_FIRST_COMMENT": False,
+    "HOLD_LINKS": False,
+    "HOLD_BELOW_APPROVED": 0,
+    # Automatic follow-up: after this many moderators' spam decisions for one e-mail or
+    # one network (/24, /64) within AUTO_BAN_WINDOW_SECONDS, shadow-ban it for
+    # AUTO_BAN_DAYS (None = until lifted). None (the default) = off.
+    "AUTO_BAN_AFTER_SPAM": None,
+    "AUTO_BAN_WINDOW_SECONDS": 7 * 24 * 3600,
+    "AUTO_BAN_DAYS": 30,
     # Comments still unscored after this many seconds are queued again by the sweep.
     "SWEEP_AFTER_SECONDS": 120,
     # Akismet: off unless a key is set. BLOG_URL is the site's address (Akismet's "blog").

@@ -1,6 +1,9 @@
-"""Moderation data: the operator's blocklist, and the moderation queue with its permission."""
+"""Moderation data: blocklist, queue permission, reputation, the classifier, and bans."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from comments.models import Comment
 
@@ -104,3 +107,47 @@ class ClassifierState(models.Model):
 
     def __str__(self) -> str:
         return f"classifier v{self.version}: {self.spam_docs} spam, {self.ham_docs} ham"
+
+
+class BanQuerySet(models.QuerySet["Ban"]):
+    def active(self) -> "BanQuerySet":
+        """Bans in force now: without an expiry, or expiring later."""
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+
+class Ban(models.Model):
+    """An author kept out by e-mail, account, address or network: refused, or shadowed."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail address"
+        USER = "user", "User account"
+        IP = "ip", "IP address"
+        NETWORK = "network", "Network (e.g. 203.0.113.0/24, 2001:db8::/64)"
+
+    class Mode(models.TextChoices):
+        BLOCK = "block", "Block: submits are refused (403)"
+        SHADOW = "shadow", "Shadow: accepted, stored as spam, seen only by the author"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=254, help_text="Normalized: lower-case e-mail, CIDR.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    mode = models.CharField(max_length=6, choices=Mode.choices, default=Mode.BLOCK)
+    reason = models.CharField(max_length=500, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    # Set on bans the automatic follow-up created: what triggered it.
+    cause = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "value"], name="ban_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.mode} ban on {self.kind} {self.value}"

@@ -1,11 +1,15 @@
 """What moderators see: everything about a comment, including its score and history."""
 
+import ipaddress
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from comments.models import Comment, CommentEvent
 from comments.serializers import PublicComment
+from moderation.models import Ban
 
 
 class HistoryEntry(serializers.ModelSerializer[CommentEvent]):
@@ -56,3 +60,67 @@ class BulkInput(serializers.Serializer[Any]):
         child=serializers.IntegerField(min_value=1, max_value=2**62), min_length=1, max_length=500
     )
     action = serializers.ChoiceField(choices=["approve", "reject", "spam", "ham"])
+
+
+class BanOutput(serializers.ModelSerializer[Ban]):
+    created_by: serializers.SlugRelatedField[Ban] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ban
+        fields = [
+            "id",
+            "kind",
+            "value",
+            "mode",
+            "reason",
+            "expires_at",
+            "active",
+            "cause",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_active(self, ban: Ban) -> bool:
+        return ban.expires_at is None or ban.expires_at > timezone.now()
+
+
+class BanInput(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=Ban.Kind.values)
+    value = serializers.CharField(max_length=254)
+    mode = serializers.ChoiceField(choices=Ban.Mode.values, default=Ban.Mode.BLOCK)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_expires_at(self, value: datetime | None) -> datetime | None:
+        if value is not None and value <= timezone.now():
+            raise serializers.ValidationError("Give a time in the future, or none for no expiry.")
+        return value
+
+
+class PurgeInput(serializers.Serializer[Any]):
+    author_email = serializers.EmailField(required=False, max_length=254)
+    ip_address = serializers.IPAddressField(required=False)
+    network = serializers.CharField(required=False, max_length=50)
+    action = serializers.ChoiceField(choices=["spam", "remove"])
+    since = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_network(self, value: str) -> str:
+        try:
+            return str(ipaddress.ip_network(value.strip(), strict=False))
+        except ValueError:
+            raise serializers.ValidationError(
+                "Enter a network such as 203.0.113.0/24 or 2001:db8::/64."
+            ) from None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        named = [k for k in ("author_email", "ip_address", "network") if attrs.get(k)]
+        if len(named) != 1:
+            raise serializers.ValidationError(
+                "Name exactly one author: author_email, ip_address or network."
+            )
+        return attrs

@@ -48,3 +48,11 @@ def forget_person(email: str, ips: list[str] | None = None) -> int:
     from moderation.services import person_forget
 
     return person_forget(email=email, ips=ips or ())
+
+
+@shared_task(name="moderation.sanction_follow_up", **TASK_OPTIONS)
+def sanction_follow_up(comment_id: int) -> int:
+    """Shadow-ban a spammer's e-mail or network once their spam decisions reach the rule."""
+    from moderation.sanctions import bans_follow_up
+
+    return len(bans_follow_up(comment_id=comment_id))

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from moderation import api
+from moderation import api, sanctions_api
 
 urlpatterns = [
     path("comments/", api.QueueView.as_view(), name="moderation-queue"),
+    path("comments/purge/", sanctions_api.PurgeView.as_view(), name="moderation-purge"),
+    path("bans/", sanctions_api.BansView.as_view(), name="moderation-bans"),
+    path("bans/<int:pk>/", sanctions_api.BanView.as_view(), name="moderation-ban"),
     path("comments/bulk/", api.BulkView.as_view(), name="moderation-bulk"),
     path("comments/<int:pk>/", api.ModerationDetailView.as_view(), name="moderation-detail"),
     path("comments/<int:pk>/<str:action>/", api.ActionView.as_view(), name="moderation-action"),

@@ -4,6 +4,7 @@ The database and broker still come from DATABASE_URL / CELERY_BROKER_URL / CACHE
 the same suite runs on the embedded defaults and on PostgreSQL + Redis.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -40,6 +41,8 @@ if os.environ.get("THREADKEEPER_TEST_SLOW_SIGNAL"):
             "tests.faults.slow_signal.pause",
         ],
     }
+if os.environ.get("THREADKEEPER_TEST_MODERATION"):  # workers started with extra knobs
+    MODERATION = {**MODERATION, **json.loads(os.environ["THREADKEEPER_TEST_MODERATION"])}
 if os.environ.get("THREADKEEPER_TEST_FAST_SWEEP"):
     MODERATION = {**MODERATION, "SWEEP_AFTER_SECONDS": 1}
     CELERY_BEAT_SCHEDULE = {

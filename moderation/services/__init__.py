@@ -1,13 +1,19 @@
 """What moderation does, one module per job; the public names are importable from here.
 
 `scoring` (score, rescore), `thresholds` (in effect, calibrate), `decisions` (a moderator's
-action), `learning` (classifier and reputation, exactly once), `sweep` (lost messages),
-`forget` (GDPR erasure).
+action), `purge` (one decision for all of an author's comments), `learning` (classifier and
+reputation, exactly once), `sweep` (lost messages), `forget` (GDPR erasure).
 """
 
-from moderation.services.decisions import ACTIONS, comment_moderate, comments_moderate
+from moderation.services.decisions import (
+    ACTIONS,
+    comment_decide,
+    comment_moderate,
+    comments_moderate,
+)
 from moderation.services.forget import person_forget
 from moderation.services.learning import LEARNED_LABELS, classifier_train, comment_learn
+from moderation.services.purge import PURGE_ACTIONS, comments_purge
 from moderation.services.scoring import (
     DECISION_STATUS,
     STATUS_DECISION,
@@ -22,13 +28,16 @@ __all__ = [
     "ACTIONS",
     "DECISION_STATUS",
     "LEARNED_LABELS",
+    "PURGE_ACTIONS",
     "STATUS_DECISION",
     "classifier_train",
+    "comment_decide",
     "comment_learn",
     "comment_moderate",
     "comment_rescore",
     "comment_score",
     "comments_moderate",
+    "comments_purge",
     "comments_sweep",
     "person_forget",
     "score_of",

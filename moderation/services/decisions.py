@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from comments.models import Comment, Status
 from comments.services import comment_set_status
+from moderation.conf import moderation_setting
 
 # A moderator's action → the status it sets.
 ACTIONS: dict[str, str] = {
@@ -22,19 +23,26 @@ def comment_moderate(*, comment: Comment, action: str, actor: User, reason: str 
     """Apply a moderator's `action` (approve, reject, spam, ham) and queue learning from it."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}; expected one of {sorted(ACTIONS)}")
+    return comment_decide(
+        comment_id=comment.pk,
+        to=ACTIONS[action],
+        actor=actor,
+        reason=reason or f"moderator: {action}",
+    )
+
+
+def comment_decide(*, comment_id: int, to: str, actor: User, reason: str) -> Comment:
+    """Move a comment to status `to` as `actor` decided; queue learning (and follow-up)."""
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        changed = comment_set_status(
-            comment=comment,
-            to=ACTIONS[action],
-            actor=actor,
-            reason=reason or f"moderator: {action}",
-        )
+        comment = Comment.objects.select_for_update().get(pk=comment_id)
+        changed = comment_set_status(comment=comment, to=to, actor=actor, reason=reason)
         if not changed and comment.moderated_by_id is None:
             comment.moderated_by = actor  # type: ignore[assignment]
             comment.moderated_at = timezone.now()
             comment.save(update_fields=["moderated_by", "moderated_at"])
         _enqueue_learning(comment.pk)
+        if changed and to == Status.SPAM and moderation_setting("AUTO_BAN_AFTER_SPAM"):
+            _enqueue_follow_up(comment.pk)
     return comment
 
 
@@ -49,3 +57,9 @@ def _enqueue_learning(comment_id: int) -> None:
 
     # Not a partial: Django's robust on_commit logs a failure with func.__qualname__.
     transaction.on_commit(lambda: learn_from_comment.delay(comment_id), robust=True)
+
+
+def _enqueue_follow_up(comment_id: int) -> None:
+    from moderation.tasks import sanction_follow_up
+
+    transaction.on_commit(lambda: sanction_follow_up.delay(comment_id), robust=True)

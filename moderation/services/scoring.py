@@ -1,6 +1,7 @@
 """Scoring a comment: gather facts, run the signals, apply the policy (and rescoring)."""
 
 import logging
+from dataclasses import replace
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -12,6 +13,7 @@ from moderation.scoring import Score, combine, run_signals
 from moderation.scoring.facts import facts_for
 from moderation.scoring.registry import active_signals
 from moderation.services.thresholds import thresholds, thresholds_in_effect
+from moderation.trust import trust_hold
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +156,11 @@ def _assess(comment: Comment, prefetched: dict[str, object] | None = None) -> tu
     facts = facts_for(comment)
     facts.extra.update(prefetched or {})
     trusted = facts.is_staff or bool(facts.approved_by_author and not facts.spam_by_author)
-    return combine(run_signals(active_signals(), facts)), trusted
+    score = combine(run_signals(active_signals(), facts))
+    held = trust_hold(comment, facts)
+    if held:  # the site's trust rules hold what the score alone would approve
+        score = replace(score, reasons=[*score.reasons, held], force=score.force or "hold")
+    return score, trusted
 
 
 def _summary(score: Score) -> str:

@@ -1,0 +1,82 @@
+"""Sanctions through HTTP and a real worker: purge learning, automatic shadow bans, trust rules."""
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from comments.models import Comment, Status
+from moderation.models import Ban, Lesson
+from tests.conftest import ARTIFACTS, purge_broker
+from tests.factories import CommentFactory, PostFactory
+from tests.workers import Child, start_worker, wait_for
+
+KNOBS = {"AUTO_BAN_AFTER_SPAM": 3, "HOLD_FIRST_COMMENT": True}
+
+
+@pytest.fixture
+def strict_worker(transactional_db: None) -> Iterator[Child]:
+    """A real worker whose site turned on automatic bans and the first-comment rule."""
+    purge_broker()
+    worker = start_worker(
+        "sanctions", ARTIFACTS / "logs", env={"THREADKEEPER_TEST_MODERATION": json.dumps(KNOBS)}
+    )
+    yield worker
+    worker.stop()
+    purge_broker()
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_purge_teaches_once_and_the_worker_shadow_bans_the_spammer(
+    strict_worker, moderator_api, api, settings
+):
+    """A purge of three comments is learned once each; the worker then shadow-bans the
+    author's e-mail and network, and that author's next comment is spam while the reader is
+    told it awaits moderation; a new reader's first comment is held by the trust rule."""
+    settings.MODERATION = {**settings.MODERATION, **KNOBS}  # the web side enqueues follow-up
+    PostFactory(slug="hello-world")
+    spam = [
+        CommentFactory(
+            author_email="bot@x.example",
+            ip_address="203.0.113.50",
+            ip_network="203.0.113.0/24",
+            status=Status.PENDING,
+        )
+        for _ in range(3)
+    ]
+    answer = moderator_api.post(
+        "/api/v1/moderation/comments/purge/",
+        {"author_email": "bot@x.example", "action": "spam"},
+        format="json",
+    )
+    assert answer.json() == {"count": 3}
+    log = strict_worker.log
+    wait_for(lambda: Lesson.objects.filter(label="spam").count() == 3, timeout=30, message=log())
+    wait_for(lambda: Ban.objects.count() == 2, timeout=30, message=log())
+    assert set(Ban.objects.values_list("kind", "mode")) == {
+        ("email", "shadow"),
+        ("network", "shadow"),
+    }
+    assert all("3 spam decisions" in b.cause for b in Ban.objects.all())
+    assert sorted(Lesson.objects.values_list("comment_id", flat=True)) == [c.pk for c in spam]
+
+    again = api.post(
+        "/api/v1/posts/hello-world/comments/",
+        {"author_name": "Bot", "author_email": "new@x.example", "body": "Cheap pills"},
+        format="json",
+    )
+    assert again.status_code == 201
+    assert again.json()["status"] == "pending"
+    assert Comment.objects.get(pk=again.json()["id"]).status == Status.SPAM  # same network
+
+    reader = api.post(
+        "/api/v1/posts/hello-world/comments/",
+        {"author_name": "Ann", "author_email": "ann@example.org", "body": "Lovely, thanks."},
+        format="json",
+        REMOTE_ADDR="192.0.2.44",
+    )
+    held = lambda: Comment.objects.filter(pk=reader.json()["id"], scored_at__isnull=False).first()  # noqa: E731
+    comment = wait_for(held, timeout=30, message=log())
+    assert comment.status == Status.PENDING
+    assert "trust rule: first comment from this author" in comment.spam_reasons
