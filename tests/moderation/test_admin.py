@@ -1,7 +1,7 @@
 """The admin moderation queue, used as a moderator (staff + group) through the Django client."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from comments.models import Comment, Status
@@ -15,23 +15,6 @@ QUEUE = "/admin/moderation/queuedcomment/"
 
 def change_page(comment: Comment) -> str:
     return f"{QUEUE}{comment.pk}/change/"
-
-
-@pytest.fixture
-def staff_moderator(db):
-    """A staff account in the `moderators` group: what a site gives its moderators."""
-    user = UserFactory(username="mod", is_staff=True)
-    group, _ = Group.objects.get_or_create(name="moderators")
-    group.permissions.add(Permission.objects.get(codename="moderate_comment"))
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def admin_client_(staff_moderator) -> Client:
-    client = Client()
-    client.force_login(staff_moderator)
-    return client
 
 
 @pytest.fixture

@@ -1,0 +1,134 @@
+"""The admin workbench: constant queries per queue page, decisions from the comment page,
+"ban this author", and the ban list with the automatic rule in effect."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment, Status
+from moderation.models import Ban, Reputation
+from tests.factories import CommentFactory
+from tests.moderation.test_admin import QUEUE
+
+pytestmark = pytest.mark.django_db
+
+BANS = "/admin/moderation/ban/"
+
+
+def fill(post, count: int, offset: int = 0) -> list[Comment]:
+    made = []
+    for n in range(offset, offset + count):
+        email = f"r{n}@example.org"
+        Reputation.objects.create(kind="email", key=email, ham=n, spam=1)
+        made.append(
+            CommentFactory(post=post, status=Status.PENDING, author_email=email, spam_score=n / 100)
+        )
+    return made
+
+
+def queries_for_queue(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(QUEUE).status_code == 200
+    return len(queries)
+
+
+def test_the_queue_costs_the_same_queries_for_3_or_30_rows(admin_client_, post):
+    """Author history comes with the rows: the page's query count does not grow with them."""
+    fill(post, 3)
+    few = queries_for_queue(admin_client_)
+    fill(post, 27, offset=3)
+    html = admin_client_.get(QUEUE).content.decode()
+    assert "29 approved, 1 spam" in html
+    assert queries_for_queue(admin_client_) == few
+
+
+def test_the_queue_page_carries_keys_help_and_a_live_region(admin_client_, post):
+    """The list has the keyboard script, its help and an aria-live region, and names the keys."""
+    fill(post, 1)
+    html = admin_client_.get(QUEUE).content.decode()
+    assert "moderation/queue.js" in html
+    assert 'aria-live="polite"' in html
+    assert 'id="tk-keys"' in html
+    assert 'data-api="/api/v1/moderation/comments/"' in html
+    assert "j/k move, a approve, r reject, s spam, h not spam, x select, ? help" in html
+
+
+def test_the_comment_page_has_the_four_decisions_and_ban_links(admin_client_, post):
+    """The change page offers Approve, Reject, Spam, Not spam, going on, and banning."""
+    comment = fill(post, 1)[0]
+    Comment.objects.filter(pk=comment.pk).update(ip_network="198.51.100.0/24")
+    html = admin_client_.get(f"{QUEUE}{comment.pk}/change/").content.decode()
+    for action, label in [
+        ("approve", "Approve"),
+        ("reject", "Reject"),
+        ("spam", "Spam"),
+        ("ham", "Not spam"),
+    ]:
+        assert f'value="{action}"' in html
+        assert f">{label}</button>" in html
+    assert "then go to the next in the queue" in html
+    assert "/admin/moderation/ban/add/?kind=email&amp;value=r0%40example.org" in html
+    assert "kind=network&amp;value=198.51.100.0%2F24" in html
+
+
+def test_decide_and_go_to_next_follows_the_queue_order(admin_client_, post):
+    """Deciding with "next" records the decision and opens the highest-scored pending one."""
+    low, high, top = fill(post, 3)
+    answer = admin_client_.post(f"{QUEUE}{top.pk}/decide/", {"action": "spam", "next": "1"})
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{QUEUE}{high.pk}/change/"
+    decided = Comment.objects.get(pk=top.pk)
+    assert decided.status == Status.SPAM
+    assert decided.history.last().actor.username == "mod"
+    answer = admin_client_.post(f"{QUEUE}{high.pk}/decide/", {"action": "approve"})
+    assert answer["Location"] == f"{QUEUE}{high.pk}/change/"
+    admin_client_.post(f"{QUEUE}{low.pk}/decide/", {"action": "reject", "next": "1"})
+    last = admin_client_.post(f"{QUEUE}{low.pk}/decide/", {"action": "reject", "next": "1"})
+    assert last["Location"] == QUEUE  # nothing left pending
+
+
+def test_a_bad_decision_or_a_get_changes_nothing(admin_client_, post):
+    """An unknown action is reported; GET on the decide address is refused (405)."""
+    comment = fill(post, 1)[0]
+    answer = admin_client_.post(f"{QUEUE}{comment.pk}/decide/", {"action": "burn"}, follow=True)
+    assert "Unknown decision" in answer.content.decode()
+    assert admin_client_.get(f"{QUEUE}{comment.pk}/decide/").status_code == 405
+    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+
+
+def test_ban_this_author_opens_a_filled_form_that_saves_a_shadow_ban(
+    admin_client_, staff_moderator
+):
+    """The ban form opens filled from the link; saving stores the normalized value and author."""
+    form = admin_client_.get(f"{BANS}add/?kind=network&value=198.51.100.7&reason=comment+%2312")
+    html = form.content.decode()
+    assert 'value="198.51.100.7"' in html
+    assert 'value="shadow" selected' in html or 'value="shadow" checked' in html
+    answer = admin_client_.post(
+        f"{BANS}add/", {"kind": "network", "value": "198.51.100.7", "mode": "shadow", "reason": "x"}
+    )
+    assert answer.status_code == 302
+    ban = Ban.objects.get()
+    assert (ban.value, ban.created_by) == ("198.51.100.0/24", staff_moderator)
+
+
+def test_a_bad_ban_value_is_shown_on_the_form(admin_client_):
+    """A value that is no network is refused on the form with its reason."""
+    answer = admin_client_.post(
+        f"{BANS}add/", {"kind": "network", "value": "nope", "mode": "block"}
+    )
+    assert answer.status_code == 200
+    assert "is not an IP network" in answer.content.decode()
+    assert not Ban.objects.exists()
+
+
+def test_the_ban_list_says_whether_automatic_bans_are_on(admin_client_, settings):
+    """Off by default, and the rule in words once MODERATION turns it on."""
+    assert "Automatic follow-up is off" in admin_client_.get(BANS).content.decode()
+    settings.MODERATION = {**settings.MODERATION, "AUTO_BAN_AFTER_SPAM": 3}
+    html = admin_client_.get(BANS).content.decode()
+    assert (
+        "after 3 moderators&#x27; spam decisions" in html
+        or "after 3 moderators' spam decisions" in html
+    )
