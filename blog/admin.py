@@ -12,7 +12,9 @@ class PostAdmin(admin.ModelAdmin[Post]):
         "is_draft",
         "comments_enabled",
         "moderation_mode",
+        "breaker_until",
     ]
+    readonly_fields = ["breaker_until", "breaker_reason"]
     list_filter = ["is_draft", "comments_enabled", "moderation_mode", "categories"]
     search_fields = ["title", "slug", "body"]
     prepopulated_fields = {"slug": ["title"]}

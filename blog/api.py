@@ -1,5 +1,6 @@
 """Posts in the API: anyone lists and reads published posts; moderators create and close them."""
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -38,6 +39,28 @@ class PostOutput(serializers.ModelSerializer[Post]):
         return request.build_absolute_uri(url) if request and url.startswith("/") else url
 
 
+class ModeratorPost(PostOutput):
+    """What moderators also see of a post: its moderation mode and the thread breaker."""
+
+    breaker_until = serializers.SerializerMethodField()
+    breaker_reason = serializers.SerializerMethodField()
+
+    class Meta(PostOutput.Meta):
+        fields = [*PostOutput.Meta.fields, "moderation_mode", "breaker_until", "breaker_reason"]
+        read_only_fields = fields
+
+    def get_breaker_until(self, post: Post) -> datetime | None:
+        """Until when a spike keeps the post in pre-moderation; null once it has closed."""
+        return post.breaker_until if post.breaker_open else None
+
+    def get_breaker_reason(self, post: Post) -> str:
+        return post.breaker_reason if post.breaker_open else ""
+
+
+def post_serializer(request: Request) -> type[PostOutput]:
+    return ModeratorPost if is_moderator(request.user) else PostOutput
+
+
 class PostInput(serializers.ModelSerializer[Post]):
     class Meta:
         model = Post
@@ -60,9 +83,12 @@ def posts_with_counts() -> QuerySet[Post]:
     )
 
 
-@extend_schema_view(post=extend_schema(request=PostInput, responses={201: PostOutput}))
+@extend_schema_view(post=extend_schema(request=PostInput, responses={201: ModeratorPost}))
 class PostListView(generics.ListCreateAPIView[Post]):
     serializer_class = PostOutput
+
+    def get_serializer_class(self) -> type[PostOutput]:
+        return post_serializer(self.request)
 
     def get_permissions(self) -> list[Any]:
         return [IsModerator()] if self.request.method == "POST" else []
@@ -80,19 +106,22 @@ class PostListView(generics.ListCreateAPIView[Post]):
         post = posts_with_counts().get(pk=data.save().pk)
         location = request.build_absolute_uri(f"{request.path}{post.slug}/")
         return Response(
-            PostOutput(post, context={"request": request}).data,
+            ModeratorPost(post, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
             headers={"Location": location},
         )
 
 
 @extend_schema_view(
-    put=extend_schema(request=PostInput, responses=PostOutput),
-    patch=extend_schema(request=PostInput, responses=PostOutput),
+    put=extend_schema(request=PostInput, responses=ModeratorPost),
+    patch=extend_schema(request=PostInput, responses=ModeratorPost),
 )
 class PostDetailView(generics.RetrieveUpdateAPIView[Post]):
     serializer_class = PostOutput
     lookup_field = "slug"
+
+    def get_serializer_class(self) -> type[PostOutput]:
+        return post_serializer(self.request)
 
     def get_permissions(self) -> list[Any]:
         return [IsModerator()] if self.request.method not in ("GET", "HEAD", "OPTIONS") else []

@@ -64,6 +64,10 @@ class Post(models.Model):
     moderation_mode = models.CharField(
         max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
     )
+    # The thread circuit breaker (moderation.breaker): a spike on this post holds every new
+    # comment for a moderator until this time, and why; null when closed.
+    breaker_until = models.DateTimeField(null=True, blank=True, editable=False)
+    breaker_reason = models.CharField(max_length=300, blank=True, editable=False)
     extra = models.JSONField(
         default=dict, blank=True, help_text="Front-matter keys kept from an import."
     )
@@ -108,6 +112,11 @@ class Post(models.Model):
             return self.published_at + timedelta(days=days)
         except OverflowError:  # past the year 9999: never closes
             return None
+
+    @property
+    def breaker_open(self) -> bool:
+        """Whether a spike holds this post's new comments for a moderator right now."""
+        return self.breaker_until is not None and self.breaker_until > timezone.now()
 
     @property
     def comments_open(self) -> bool:

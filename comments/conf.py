@@ -16,8 +16,10 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": [],
     # DRF rate string for submits per client IP; None switches throttling off.
     "SUBMIT_RATE": "10/min",
-    # DRF rate string for submits per post (all readers together).
-    "SUBMIT_RATE_PER_POST": "60/min",
+    # DRF rate string for submits per post (all readers together), refused with 429.
+    # None (the default): a busy post is not refused; moderation's thread breaker holds
+    # its comments for a moderator instead (MODERATION BREAKER_*). An opt-in hard cap.
+    "SUBMIT_RATE_PER_POST": None,
     # Preview requests per client IP (the widget's "Preview" button).
     "PREVIEW_RATE": "30/min",
     # What a failed bot check (honeypot filled, form sent too fast or with a stale token)
@@ -65,8 +67,8 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     # How long a submit's Idempotency-Key remembers its first answer, in seconds.
     "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,
     # At most this many comments per post in any hour, all readers together (429 beyond);
-    # None switches the cap off.
-    "MAX_COMMENTS_PER_POST_PER_HOUR": 300,
+    # None (the default) switches the hard cap off: the thread breaker handles spikes.
+    "MAX_COMMENTS_PER_POST_PER_HOUR": None,
 }
 
 

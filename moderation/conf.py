@@ -45,6 +45,20 @@ MODERATION_DEFAULTS: dict[str, Any] = {
     "AUTO_BAN_AFTER_SPAM": None,
     "AUTO_BAN_WINDOW_SECONDS": 7 * 24 * 3600,
     "AUTO_BAN_DAYS": 30,
+    # The thread circuit breaker (moderation/breaker.py): when a post gets at least
+    # BREAKER_MIN_COMMENTS comments in BREAKER_WINDOW_SECONDS and more than
+    # BREAKER_RATE_FACTOR times its usual count per window (over the BREAKER_BASELINE_HOURS
+    # before), or when at least BREAKER_BAD_SHARE of its last BREAKER_MIN_SCORED or more
+    # scored comments in the window were held or spam, its new comments are held for a
+    # moderator for BREAKER_COOL_DOWN_SECONDS. Readers are never refused for it.
+    "BREAKER_ENABLED": True,
+    "BREAKER_WINDOW_SECONDS": 600,
+    "BREAKER_BASELINE_HOURS": 24,
+    "BREAKER_MIN_COMMENTS": 30,
+    "BREAKER_RATE_FACTOR": 5.0,
+    "BREAKER_MIN_SCORED": 10,
+    "BREAKER_BAD_SHARE": 0.6,
+    "BREAKER_COOL_DOWN_SECONDS": 1800,
     # Comments still unscored after this many seconds are queued again by the sweep.
     "SWEEP_AFTER_SECONDS": 120,
     # Akismet: off unless a key is set. BLOG_URL is the site's address (Akismet's "blog").

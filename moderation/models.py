@@ -151,3 +151,18 @@ class Ban(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mode} ban on {self.kind} {self.value}"
+
+
+class BreakerTrip(models.Model):
+    """One opening of a post's circuit breaker: when, until when, and why."""
+
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="breaker_trips")
+    opened_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"breaker on {self.post_id} until {self.until:%Y-%m-%d %H:%M}: {self.reason}"

@@ -4,6 +4,7 @@ The list decides by keyboard without reloading (static/moderation/queue.js posts
 moderation API); the change page decides one comment and can go on to the next.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
@@ -12,10 +13,12 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from blog.models import Post
 from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
 from moderation.models import Ban, QueuedComment, Reputation
@@ -165,7 +168,12 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
             "h not spam, x select, ? help."
         )
         # The admin's navigation sidebar would take a quarter of a laptop's width here.
-        context = {**(extra_context or {}), "subtitle": subtitle, "is_nav_sidebar_enabled": False}
+        context = {
+            **(extra_context or {}),
+            "subtitle": subtitle,
+            "is_nav_sidebar_enabled": False,
+            "workbench_notices": _notices(),
+        }
         return super().changelist_view(request, context)
 
     def get_urls(self) -> list[URLPattern]:
@@ -276,3 +284,19 @@ def _ban_links(comment: QueuedComment) -> list[tuple[str, str]]:
         (label, f"{add}?{urlencode({'kind': kind, 'value': value, 'reason': reason})}")
         for label, kind, value in targets
     ]
+
+
+def _notices() -> list[str]:
+    """What moderators are told above the queue: open thread breakers, recent automatic bans."""
+    now = timezone.now()
+    notices = [
+        f"Thread breaker open on “{title}” until {until:%H:%M} UTC: {reason}."
+        for title, until, reason in Post.objects.filter(breaker_until__gt=now).values_list(
+            "title", "breaker_until", "breaker_reason"
+        )[:5]
+    ]
+    automatic = Ban.objects.filter(created_at__gte=now - timedelta(days=7)).exclude(cause="")
+    count = automatic.count()
+    if count:
+        notices.append(f"{count} automatic ban(s) in the last 7 days; see Bans.")
+    return notices

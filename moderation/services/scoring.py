@@ -9,6 +9,7 @@ from django.utils import timezone
 from comments.models import Comment, Status
 from comments.services import comment_set_status
 from moderation import policy
+from moderation.breaker import breaker_mode
 from moderation.scoring import Score, combine, run_signals
 from moderation.scoring.facts import facts_for
 from moderation.scoring.registry import active_signals
@@ -45,15 +46,13 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
         if comment.status != Status.PENDING or comment.scored_revision == revision:
             return None
         score, trusted = _assess(comment, prefetched)
+        limits = thresholds_in_effect(recent=True)[0]  # model stamp just checked
+        mode, breaker = breaker_mode(comment.post, hold=limits.hold)
         decision = policy.decide(
-            score=score.value,
-            mode=comment.post.moderation_mode,
-            thresholds=thresholds_in_effect(recent=True)[0],  # model stamp just checked
-            trusted=trusted,
-            force=score.force,
+            score=score.value, mode=mode, thresholds=limits, trusted=trusted, force=score.force
         )
         comment.spam_score = score.value
-        comment.spam_reasons = score.reasons
+        comment.spam_reasons = [*score.reasons, breaker] if breaker else score.reasons
         comment.scored_at = timezone.now()
         comment.scored_revision = revision
         fields = ["spam_score", "spam_reasons", "scored_at", "scored_revision"]

@@ -1,11 +1,15 @@
 """The admin workbench: constant queries per queue page, decisions from the comment page,
 "ban this author", and the ban list with the automatic rule in effect."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from blog.models import Post
 from comments.models import Comment, Status
 from moderation.models import Ban, Reputation
 from tests.factories import CommentFactory
@@ -132,3 +136,15 @@ def test_the_ban_list_says_whether_automatic_bans_are_on(admin_client_, settings
         "after 3 moderators&#x27; spam decisions" in html
         or "after 3 moderators' spam decisions" in html
     )
+
+
+def test_the_queue_tells_of_open_breakers_and_automatic_bans(admin_client_, post):
+    """An open thread breaker and last week's automatic bans are named above the queue."""
+    Post.objects.filter(pk=post.pk).update(
+        breaker_until=timezone.now() + timedelta(minutes=5), breaker_reason="40 comments"
+    )
+    Ban.objects.create(kind="email", value="x@y.example", mode="shadow", cause="3 spam decisions")
+    html = admin_client_.get(QUEUE).content.decode()
+    assert "Thread breaker open on" in html
+    assert "40 comments" in html
+    assert "1 automatic ban(s) in the last 7 days" in html

@@ -80,3 +80,41 @@ def test_purge_teaches_once_and_the_worker_shadow_bans_the_spammer(
     comment = wait_for(held, timeout=30, message=log())
     assert comment.status == Status.PENDING
     assert "trust rule: first comment from this author" in comment.spam_reasons
+
+
+@pytest.fixture
+def breaker_worker(transactional_db: None) -> Iterator[Child]:
+    """A real worker whose breaker trips at 5 comments in the window (30 by default)."""
+    purge_broker()
+    knobs = json.dumps({"BREAKER_MIN_COMMENTS": 5})
+    worker = start_worker(
+        "breaker", ARTIFACTS / "logs", env={"THREADKEEPER_TEST_MODERATION": knobs}
+    )
+    yield worker
+    worker.stop()
+    purge_broker()
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_through_http_trips_the_breaker_in_the_worker(breaker_worker, moderator_api, api):
+    """Seven readers at once on a quiet post: every submit is accepted (no 429), the worker
+    switches the post to pre-moderation, and moderators see until when and why."""
+    PostFactory(slug="hello-world")
+    ids = []
+    for n in range(7):
+        answer = api.post(
+            "/api/v1/posts/hello-world/comments/",
+            {"author_name": f"R{n}", "author_email": f"r{n}@example.org", "body": f"Nice one {n}."},
+            format="json",
+        )
+        assert answer.status_code == 201
+        ids.append(answer.json()["id"])
+    scored = lambda: Comment.objects.filter(pk__in=ids, scored_at__isnull=False).count() == 7  # noqa: E731
+    wait_for(scored, timeout=30, message=breaker_worker.log())
+    held = Comment.objects.filter(pk__in=ids, status=Status.PENDING)
+    assert held.count() >= 2
+    assert all(any("thread breaker" in r for r in c.spam_reasons) for c in held)
+    post = moderator_api.get("/api/v1/posts/hello-world/").json()
+    assert post["breaker_until"] is not None
+    assert "comments in 10 minutes" in post["breaker_reason"]

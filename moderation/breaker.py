@@ -1,0 +1,115 @@
+"""The thread circuit breaker: a spike on one post holds its new comments for a while.
+
+Instead of refusing every reader of a busy post (the old per-post 429s), the worker looks
+at the post's recent comments as it scores one: far more than its usual rate, or a high
+share held or spam, switches the post to pre-moderation for a cool-down. The trip is
+recorded (`Post.breaker_until`/`breaker_reason`, a `BreakerTrip` row), logged for the
+moderators, and the breaker closes by itself when the time has passed.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from blog.models import Post
+from comments.models import Comment, Status
+from moderation.conf import moderation_setting
+from moderation.models import BreakerTrip
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """A post's comments in the breaker's window, and its usual count per window."""
+
+    recent: int
+    usual: float
+    scored: int
+    bad: int  # held for a moderator or spam, among the scored ones
+
+
+def breaker_mode(post: Post, *, hold: float) -> tuple[str, str | None]:
+    """Return the moderation mode in effect for `post`, and why when the breaker holds it.
+
+    Trips the breaker first when the post's traffic calls for it; `hold` is the score from
+    which the scorer holds a comment (what counts as held, not held by the breaker itself).
+    """
+    if not post.breaker_open:
+        breaker_check(post, now=timezone.now(), hold=hold)
+    if post.breaker_open:
+        until = f"{post.breaker_until:%H:%M} UTC"
+        return Post.ModerationMode.PRE, f"thread breaker until {until}: {post.breaker_reason}"
+    return post.moderation_mode, None
+
+
+def breaker_check(post: Post, *, now: datetime, hold: float) -> str | None:
+    """Trip the post's breaker when its traffic is a spike; return the reason, or None."""
+    if not moderation_setting("BREAKER_ENABLED"):
+        return None
+    reason = spike_reason(traffic(post, now=now, hold=hold))
+    if reason is None:
+        return None
+    until = now + timedelta(seconds=moderation_setting("BREAKER_COOL_DOWN_SECONDS"))
+    closed = Q(breaker_until__isnull=True) | Q(breaker_until__lte=now)
+    if not Post.objects.filter(closed, pk=post.pk).update(
+        breaker_until=until, breaker_reason=reason
+    ):
+        post.refresh_from_db(fields=["breaker_until", "breaker_reason"])
+        return None  # another worker tripped it a moment ago
+    post.breaker_until, post.breaker_reason = until, reason
+    BreakerTrip.objects.create(post=post, until=until, reason=reason)
+    logger.warning("thread breaker open on post %s until %s: %s", post.slug, until, reason)
+    return reason
+
+
+def traffic(post: Post, *, now: datetime, hold: float) -> Traffic:
+    """Count the post's comments in the window, and before it (for its usual rate): one query.
+
+    Held means pending with a score at or above `hold`: comments the breaker itself held
+    do not count, or it would never close while readers keep commenting.
+    """
+    window = timedelta(seconds=moderation_setting("BREAKER_WINDOW_SECONDS"))
+    baseline = timedelta(hours=moderation_setting("BREAKER_BASELINE_HOURS"))
+    start, base_start = now - window, now - window - baseline
+    in_window = Q(created_at__gte=start)
+    scored = in_window & Q(scored_at__isnull=False)
+    counts = Comment.objects.filter(post=post, created_at__gte=base_start).aggregate(
+        recent=Count("pk", filter=in_window),
+        before=Count("pk", filter=Q(created_at__lt=start)),
+        scored=Count("pk", filter=scored),
+        bad=Count(
+            "pk",
+            filter=scored
+            & (Q(status=Status.SPAM) | Q(status=Status.PENDING, spam_score__gte=hold)),
+        ),
+    )
+    windows = baseline / window
+    return Traffic(
+        recent=counts["recent"],
+        usual=counts["before"] / windows,
+        scored=counts["scored"],
+        bad=counts["bad"],
+    )
+
+
+def spike_reason(seen: Traffic) -> str | None:
+    """Return why this traffic is a spike (by the MODERATION BREAKER_* knobs), or None."""
+    minimum = moderation_setting("BREAKER_MIN_COMMENTS")
+    factor = moderation_setting("BREAKER_RATE_FACTOR")
+    minutes = moderation_setting("BREAKER_WINDOW_SECONDS") / 60
+    if seen.recent >= minimum and seen.recent > factor * seen.usual:
+        return (
+            f"{seen.recent} comments in {minutes:g} minutes, usually {seen.usual:.1f}"
+            f" (more than {factor:g}x)"
+        )
+    share = moderation_setting("BREAKER_BAD_SHARE")
+    if seen.scored >= moderation_setting("BREAKER_MIN_SCORED") and seen.bad >= share * seen.scored:
+        return (
+            f"{seen.bad} of the last {seen.scored} scored comments held or spam"
+            f" (at least {share:.0%})"
+        )
+    return None
