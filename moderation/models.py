@@ -166,3 +166,47 @@ class BreakerTrip(models.Model):
 
     def __str__(self) -> str:
         return f"breaker on {self.post_id} until {self.until:%Y-%m-%d %H:%M}: {self.reason}"
+
+
+class Cluster(models.Model):
+    """Queued comments that look like one wave: near-duplicate text, shared links or network.
+
+    `size`, `shared` and `sample` are refreshed by the worker as members join; the queue's
+    live size (members still pending) is counted when listed.
+    """
+
+    size = models.PositiveIntegerField(default=0)
+    shared = models.JSONField(default=dict, blank=True)
+    sample = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-size", "-id"]
+
+    def __str__(self) -> str:
+        return f"cluster #{self.pk} ({self.size}): {self.sample}"
+
+
+class Fingerprint(models.Model):
+    """A scored comment's MinHash signature, its link domains, and its cluster (if any)."""
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="fingerprint")
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    signature = models.JSONField(default=list)
+    domains = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"fingerprint of comment #{self.comment_id}"
+
+
+class FingerprintKey(models.Model):
+    """One lookup key of a fingerprint (a MinHash band, a link domain or a network)."""
+
+    fingerprint = models.ForeignKey(Fingerprint, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=120, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from comments.models import Comment, CommentEvent
 from comments.serializers import PublicComment
-from moderation.models import Ban
+from moderation.models import Ban, Cluster
 
 
 class HistoryEntry(serializers.ModelSerializer[CommentEvent]):
@@ -124,3 +124,16 @@ class PurgeInput(serializers.Serializer[Any]):
                 "Name exactly one author: author_email, ip_address or network."
             )
         return attrs
+
+
+class ClusterOutput(serializers.ModelSerializer[Cluster]):
+    size = serializers.IntegerField(source="queued", read_only=True)
+    comment_ids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cluster
+        fields = ["id", "size", "shared", "sample", "comment_ids"]
+        read_only_fields = fields
+
+    def get_comment_ids(self, cluster: Cluster) -> list[int]:
+        return sorted(member.comment_id for member in getattr(cluster, "queued_members", []))

@@ -56,3 +56,12 @@ def sanction_follow_up(comment_id: int) -> int:
     from moderation.sanctions import bans_follow_up
 
     return len(bans_follow_up(comment_id=comment_id))
+
+
+@shared_task(name="moderation.cluster_comment", **TASK_OPTIONS)
+def cluster_comment(comment_id: int) -> int | None:
+    """Put a held comment in its wave's cluster (the queue's clusters page reads them)."""
+    from moderation.clusters import comment_cluster
+
+    cluster = comment_cluster(comment_id=comment_id)
+    return cluster.pk if cluster is not None else None

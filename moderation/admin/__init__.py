@@ -1,5 +1,5 @@
-"""The moderators' admin: the queue, bans, and the operator's lists."""
+"""The moderators' admin: the queue, clusters, bans, and the operator's lists."""
 
-from moderation.admin import bans, lists, queue
+from moderation.admin import bans, clusters, lists, queue
 
-__all__ = ["bans", "lists", "queue"]
+__all__ = ["bans", "clusters", "lists", "queue"]

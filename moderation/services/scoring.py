@@ -66,6 +66,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
             )
         else:
             comment.save(update_fields=fields)
+            _enqueue_clustering(comment_id)
     logger.info("scored comment %s rev %s: %.3f → %s", comment_id, revision, score.value, decision)
     return str(decision)
 
@@ -164,3 +165,11 @@ def _assess(comment: Comment, prefetched: dict[str, object] | None = None) -> tu
 
 def _summary(score: Score) -> str:
     return "; ".join(score.reasons[:3]) or "no signals"
+
+
+def _enqueue_clustering(comment_id: int) -> None:
+    """Queue a held comment for clustering once its verdict commits (its own task, so a
+    slow or failing clustering never delays or undoes a verdict)."""
+    from moderation.tasks import cluster_comment
+
+    transaction.on_commit(lambda: cluster_comment.delay(comment_id), robust=True)

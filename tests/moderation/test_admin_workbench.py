@@ -11,13 +11,15 @@ from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment, Status
-from moderation.models import Ban, Reputation
+from moderation.models import Ban, Cluster, Reputation
 from tests.factories import CommentFactory
 from tests.moderation.test_admin import QUEUE
+from tests.moderation.test_clusters import OTHER_WAVES, held
 
 pytestmark = pytest.mark.django_db
 
 BANS = "/admin/moderation/ban/"
+CLUSTERS = "/admin/moderation/cluster/"
 
 
 def fill(post, count: int, offset: int = 0) -> list[Comment]:
@@ -148,3 +150,23 @@ def test_the_queue_tells_of_open_breakers_and_automatic_bans(admin_client_, post
     assert "Thread breaker open on" in html
     assert "40 comments" in html
     assert "1 automatic ban(s) in the last 7 days" in html
+
+
+def test_the_clusters_page_lists_waves_and_decides_one_in_constant_queries(admin_client_):
+    """The admin's clusters page shows each wave; its query count does not grow with them."""
+    for i in range(3):
+        held(f"{OTHER_WAVES[0]} {i}", network=i)
+    with CaptureQueriesContext(connection) as one:
+        admin_client_.get(CLUSTERS)
+    for n, text in enumerate(OTHER_WAVES[1:]):
+        for i in range(2):
+            held(f"{text} {i}", network=20 + n)
+    with CaptureQueriesContext(connection) as many:
+        html = admin_client_.get(CLUSTERS).content.decode()
+    assert len(many) == len(one)
+    assert "Replica handbags" in html
+    cluster = Cluster.objects.order_by("-size").first()
+    answer = admin_client_.post(
+        CLUSTERS, {"action": "cluster_spam", "_selected_action": [cluster.pk]}, follow=True
+    )
+    assert "Mark as spam: 3 comment(s)." in answer.content.decode()

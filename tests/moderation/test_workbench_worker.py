@@ -118,3 +118,32 @@ def test_a_burst_through_http_trips_the_breaker_in_the_worker(breaker_worker, mo
     post = moderator_api.get("/api/v1/posts/hello-world/").json()
     assert post["breaker_until"] is not None
     assert "comments in 10 minutes" in post["breaker_reason"]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_wave_posted_through_http_is_clustered_by_the_worker(celery_worker, moderator_api, api):
+    """Six near-duplicates from six networks on a pre-moderated post: the worker clusters them,
+    the API lists one cluster with all six, and one action marks them all spam."""
+    PostFactory(slug="hello-world", moderation_mode="pre")
+    ids = []
+    for n in range(6):
+        answer = api.post(
+            "/api/v1/posts/hello-world/comments/",
+            {
+                "author_name": f"Bot {n}",
+                "author_email": f"bot{n}@example.org",
+                "body": f"Earn {n}00 dollars a day from home with one simple trick, start now {n}",
+            },
+            format="json",
+            REMOTE_ADDR=f"198.51.{n}.9",
+        )
+        ids.append(answer.json()["id"])
+    listed = lambda: moderator_api.get("/api/v1/moderation/clusters/").json()["results"]  # noqa: E731
+    wait_for(lambda: listed() and listed()[0]["size"] == 6, timeout=30, message=celery_worker.log())
+    cluster = listed()[0]
+    assert sorted(cluster["comment_ids"]) == sorted(ids)
+    assert len(cluster["shared"]["networks"]) == 0  # six networks: none shared by two
+    decided = moderator_api.post(f"/api/v1/moderation/clusters/{cluster['id']}/spam/").json()
+    assert decided["count"] == 6
+    assert set(Comment.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"spam"}
