@@ -10,6 +10,7 @@ one are merged. Listing answers in constant queries: what members share is store
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -25,9 +26,16 @@ logger = logging.getLogger(__name__)
 
 TEXT_SIMILARITY = 0.5
 LINKED_SIMILARITY = 0.25
-MAX_CANDIDATES = 300
+MAX_CANDIDATES = 100
 SHARED_TOP = 5
 QUEUED = Q(comment__status=Status.PENDING)
+
+
+class Match(NamedTuple):
+    """A queued fingerprint alike enough to share a cluster, and its cluster (if any)."""
+
+    pk: int
+    cluster_id: int | None
 
 
 def comment_cluster(*, comment_id: int) -> Cluster | None:
@@ -63,7 +71,7 @@ def _fingerprint(comment: Comment) -> tuple[Fingerprint, list[str]]:
     return mine, keys
 
 
-def _matches(mine: Fingerprint, keys: list[str]) -> list[Fingerprint]:
+def _matches(mine: Fingerprint, keys: list[str]) -> list[Match]:
     """Return the queued fingerprints alike enough to be in one wave with `mine`."""
     ids = (
         FingerprintKey.objects.filter(key__in=keys)
@@ -73,20 +81,20 @@ def _matches(mine: Fingerprint, keys: list[str]) -> list[Fingerprint]:
         .values_list("fingerprint_id", flat=True)
         .distinct()[:MAX_CANDIDATES]
     )
-    candidates = Fingerprint.objects.filter(pk__in=list(ids)).select_related("comment")
-    network = mine.comment.ip_network
+    candidates = Fingerprint.objects.filter(pk__in=list(ids)).values_list(
+        "pk", "cluster_id", "signature", "domains", "comment__ip_network"
+    )
+    network, domains = mine.comment.ip_network, set(mine.domains)
     found = []
-    for other in candidates:
-        alike = clustering.similarity(mine.signature, other.signature)
-        linked = bool(set(mine.domains) & set(other.domains)) or (
-            network and other.comment.ip_network == network
-        )
+    for pk, cluster_id, sig, their_domains, their_network in candidates:
+        alike = clustering.similarity(mine.signature, sig)
+        linked = bool(domains & set(their_domains)) or bool(network and their_network == network)
         if alike >= TEXT_SIMILARITY or (linked and alike >= LINKED_SIMILARITY):
-            found.append(other)
+            found.append(Match(pk, cluster_id))
     return found
 
 
-def _join(mine: Fingerprint, matched: list[Fingerprint]) -> Cluster:
+def _join(mine: Fingerprint, matched: list[Match]) -> Cluster:
     """Put `mine` and its matches in one cluster (the largest of theirs), merging others."""
     clusters = {f.cluster_id for f in matched if f.cluster_id is not None}
     if clusters:
@@ -101,25 +109,21 @@ def _join(mine: Fingerprint, matched: list[Fingerprint]) -> Cluster:
 
 
 def cluster_refresh(cluster: Cluster) -> None:
-    """Recount the cluster's queued members and what they share (one query, one update)."""
-    rows = list(
-        Fingerprint.objects.filter(QUEUED, cluster=cluster)
-        .order_by("comment_id")
-        .values_list(
-            "domains", "comment__ip_network", "comment__user_agent", "comment__body_source"
-        )
-    )
+    """Recount the cluster's queued members and what they share (two queries, one update)."""
+    members = Fingerprint.objects.filter(QUEUED, cluster=cluster)
+    rows = list(members.values_list("domains", "comment__ip_network", "comment__user_agent"))
+    first = members.order_by("comment_id").values_list("comment__body_source", flat=True).first()
     cluster.size = len(rows)
     cluster.shared = shared_by(rows)
-    cluster.sample = " ".join(rows[0][3].split())[:200] if rows else ""
+    cluster.sample = " ".join((first or "").split())[:200]
     cluster.save(update_fields=["size", "shared", "sample", "updated_at"])
 
 
-def shared_by(rows: Iterable[tuple[list[str], str, str, str]]) -> dict[str, dict[str, int]]:
+def shared_by(rows: Iterable[tuple[list[str], str, str]]) -> dict[str, dict[str, int]]:
     """Return what at least two members share: link domains, networks, user agents."""
     tally: dict[str, Counter[str]] = {"link_domains": Counter(), "networks": Counter()}
     tally["user_agents"] = Counter()
-    for domains, network, agent, _ in rows:
+    for domains, network, agent in rows:
         tally["link_domains"].update(domains)
         tally["networks"].update([network] if network else [])
         tally["user_agents"].update([agent] if agent else [])
