@@ -1,4 +1,4 @@
-"""The clusters API for moderators: waves of similar queued comments, and one action for all."""
+"""The workbench API for moderators: clusters (waves, one action for all) and stats."""
 
 from typing import Any, cast
 
@@ -9,12 +9,14 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from comments.permissions import IsModerator
 from moderation.clusters import cluster_moderate, clusters_queued
 from moderation.models import Cluster
 from moderation.serializers import ClusterOutput
 from moderation.services import ACTIONS
+from moderation.stats import moderation_stats
 
 
 class ClustersView(generics.ListAPIView[Cluster]):
@@ -55,3 +57,13 @@ class ClusterActionView(generics.GenericAPIView[Cluster]):
         ids = cluster_moderate(cluster=cluster, action=action, actor=cast(User, request.user))
         body: dict[str, Any] = {"id": cluster.pk, "action": action, "count": len(ids)}
         return Response({**body, "comment_ids": ids})
+
+
+class StatsView(APIView):
+    """GET the queue's health and the decisions' record (see moderation.stats)."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(responses={200: {"type": "object"}})
+    def get(self, request: Request) -> Response:
+        return Response(moderation_stats())

@@ -8,6 +8,7 @@ urlpatterns = [
     path("bans/", sanctions_api.BansView.as_view(), name="moderation-bans"),
     path("bans/<int:pk>/", sanctions_api.BanView.as_view(), name="moderation-ban"),
     path("clusters/", clusters_api.ClustersView.as_view(), name="moderation-clusters"),
+    path("stats/", clusters_api.StatsView.as_view(), name="moderation-stats"),
     path(
         "clusters/<int:pk>/<str:action>/",
         clusters_api.ClusterActionView.as_view(),

@@ -8,10 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -21,8 +23,10 @@ from django.utils.safestring import mark_safe
 from blog.models import Post
 from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
+from moderation.admin.health import health_context
 from moderation.models import Ban, QueuedComment, Reputation
 from moderation.services import ACTIONS, comment_moderate, thresholds_in_effect
+from moderation.stats import moderation_stats
 
 DECISIONS = [
     ("approve", "Approve"),
@@ -178,7 +182,11 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
 
     def get_urls(self) -> list[URLPattern]:
         decide = self.admin_site.admin_view(self.decide_view)
-        own = [path("<int:pk>/decide/", decide, name="moderation_queuedcomment_decide")]
+        health = self.admin_site.admin_view(self.health_view)
+        own = [
+            path("<int:pk>/decide/", decide, name="moderation_queuedcomment_decide"),
+            path("health/", health, name="moderation_health"),
+        ]
         return own + super().get_urls()
 
     def change_view(
@@ -195,6 +203,18 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
             "ban_links": _ban_links(comment),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def health_view(self, request: HttpRequest) -> HttpResponse:
+        """Is moderation working? Queue, waits, decisions per day, false holds and misses."""
+        if not is_moderator(request.user):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Moderation health",
+            "opts": self.model._meta,
+            **health_context(moderation_stats()),
+        }
+        return TemplateResponse(request, "admin/moderation/health.html", context)
 
     def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """POST a decision on one comment; go back to it, or on to the next in the queue."""
