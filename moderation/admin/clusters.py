@@ -34,6 +34,13 @@ class ClusterAdmin(admin.ModelAdmin[Cluster]):
     list_display_links = None
     actions = [_cluster_action(name) for name in LABELS]
 
+    class Media:
+        css = {"all": ["moderation/queue.css"]}
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
+        return super().changelist_view(request, context)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cluster]:
         return clusters_queued()
 
@@ -73,4 +80,4 @@ class ClusterAdmin(admin.ModelAdmin[Cluster]):
         if not rows:
             return "near-duplicate text"
         items = format_html_join("", "<li>{}: {} ({})</li>", rows)
-        return format_html("<ul class='reasons'>near-duplicate text{}</ul>", items)
+        return format_html("<ul class='reasons'><li>near-duplicate text</li>{}</ul>", items)

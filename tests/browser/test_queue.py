@@ -122,3 +122,20 @@ def test_the_queue_fits_1280_pixels_without_horizontal_scroll(browser, live_serv
         page.screenshot(path=str(SCREENSHOTS / "queue-1280.png"), full_page=False)
     finally:
         context.close()
+
+
+def test_the_clusters_page_shows_a_wave_with_what_it_shares(browser, live_server, queue):
+    """The admin's clusters page lists a wave, its size and shared domain, within 1280 px."""
+    from tests.moderation.test_clusters import WAVE, held
+
+    for n in range(8):
+        held(WAVE.format(n=100 + n, w="today") + f" https://cash-home.example/{n}", network=n % 3)
+    context, page = logged_in_page(browser, live_server)
+    try:
+        page.goto(f"{live_server.url}/admin/moderation/cluster/")
+        expect(page.locator("#result_list tbody tr")).to_have_count(1)
+        expect(page.locator("#result_list")).to_contain_text("cash-home.example (8)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        page.screenshot(path=str(SCREENSHOTS / "clusters-1280.png"), full_page=False)
+    finally:
+        context.close()
