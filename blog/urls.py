@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from blog import api, views
+from blog import api, health, views
 
 blog_patterns = (
     [
@@ -25,6 +25,7 @@ api_patterns: list[URLPattern | URLResolver] = [
 handler404 = "blog.views.not_found"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("", include(blog_patterns)),
