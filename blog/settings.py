@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "blog.middleware.ApiNotFoundMiddleware",
     "blog.middleware.RequestSizeLimitMiddleware",
     "blog.middleware.NulInQueryMiddleware",
     "blog.middleware.DatabaseUnavailableMiddleware",

@@ -22,8 +22,6 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("comments.urls")),
 ]
 
-handler404 = "blog.views.not_found"
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

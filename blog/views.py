@@ -2,9 +2,8 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.defaults import page_not_found
 
 from blog.models import Post
 from comments.models import Comment, Status
@@ -27,10 +26,3 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.published(), slug=slug)
     thread = Comment.objects.approved().for_post(post).in_thread_order()[:THREAD_LIMIT]
     return render(request, "blog/post_detail.html", {"post": post, "thread": thread})
-
-
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404 for unknown URLs: DRF's JSON shape under /api/, the plain page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return page_not_found(request, exception)
