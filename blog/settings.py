@@ -188,7 +188,6 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_RATES": {"comment_submit": None, "comment_preview": "30/min"},
     "EXCEPTION_HANDLER": "comments.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "comments.schema.AutoSchema",
 }
@@ -200,8 +199,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"CommentStatusEnum": "comments.models.Status"},
 }
 
-# --- CORS: only the origins the operator lists may embed the widget or call the API.
-CORS_ALLOWED_ORIGINS = COMMENTS["ALLOWED_ORIGINS"]
+# --- CORS: only the origins the operator lists may embed the widget or call the API. The
+# list is COMMENTS["ALLOWED_ORIGINS"] (env COMMENTS_ALLOWED_ORIGINS), read per request by
+# comments.cors; django-cors-headers' own CORS_ALLOWED_ORIGINS stays empty.
 CORS_URLS_REGEX = r"^/(api|static)/.*$"
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["Retry-After", "Location", "ETag"]
