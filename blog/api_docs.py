@@ -10,6 +10,7 @@ those two relaxations.
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 from blog.middleware import CSP
@@ -31,6 +32,7 @@ class RedocView(SpectacularRedocView):
 
     template_name = "blog/api_docs/redoc.html"
 
+    @extend_schema(exclude=True)  # a page about the API, not part of it
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response: HttpResponse = super().get(request, *args, **kwargs)
         response["Content-Security-Policy"] = REDOC_CSP
