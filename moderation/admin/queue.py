@@ -164,19 +164,21 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
         )
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        """Show the thresholds in effect above the queue, and where they come from."""
+        """Title the page "Moderation queue"; show the thresholds in effect under it."""
         limits, source = thresholds_in_effect()
-        subtitle = (
+        note = (
             f"Thresholds in effect: held from score {limits.hold:.2f}, spam from "
-            f"{limits.spam:.2f} ({source}). Keys: j/k move, a approve, r reject, s spam, "
-            "h not spam, x select, ? help."
+            f"{limits.spam:.2f} ({source})."
         )
-        # The admin's navigation sidebar would take a quarter of a laptop's width here.
+        # Django's default heading for view-only access reads "Select comment to moderate
+        # to view"; the thresholds go in the page body, not the window title. The admin's
+        # navigation sidebar would take a quarter of a laptop's width here.
         context = {
-            **(extra_context or {}),
-            "subtitle": subtitle,
+            "title": "Moderation queue",
+            "thresholds_note": note,
             "is_nav_sidebar_enabled": False,
             "workbench_notices": _notices(),
+            **(extra_context or {}),
         }
         return super().changelist_view(request, context)
 
