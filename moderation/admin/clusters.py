@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from comments.permissions import is_moderator
+from moderation.admin.access import ModeratorsView
 from moderation.clusters import cluster_moderate, clusters_queued
 from moderation.models import Cluster
 
@@ -27,7 +28,7 @@ def _cluster_action(name: str) -> Any:
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin[Cluster]):
+class ClusterAdmin(ModeratorsView, admin.ModelAdmin[Cluster]):
     """The waves in the queue, largest first (computed by the worker, read in constant queries)."""
 
     list_display = ["sample_column", "size_column", "shared_column", "updated_at"]
@@ -46,21 +47,6 @@ class ClusterAdmin(admin.ModelAdmin[Cluster]):
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return is_moderator(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_moderator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_moderator(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="sample")
     def sample_column(self, cluster: Cluster) -> str:

@@ -1,11 +1,8 @@
 """The admin's lists: blocklist rules, reputation tables and thread breaker trips."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from comments.permissions import is_moderator
+from moderation.admin.access import ModeratorsView
 from moderation.models import BlockRule, BreakerTrip, Reputation
 
 
@@ -25,21 +22,9 @@ class ReputationAdmin(admin.ModelAdmin[Reputation]):
 
 
 @admin.register(BreakerTrip)
-class BreakerTripAdmin(admin.ModelAdmin[BreakerTrip]):
+class BreakerTripAdmin(ModeratorsView, admin.ModelAdmin[BreakerTrip]):
     """Every opening of a thread breaker, and why: what moderators are told."""
 
     list_display = ["post", "opened_at", "until", "reason"]
     list_select_related = ["post"]
     readonly_fields = ["post", "opened_at", "until", "reason"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_moderator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_moderator(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment, Status
-from moderation.models import Ban, Cluster, Reputation
+from moderation.models import Ban, BreakerTrip, Cluster, Reputation
 from tests.factories import CommentFactory
 from tests.moderation.test_admin import QUEUE
 from tests.moderation.test_clusters import OTHER_WAVES, held
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 BANS = "/admin/moderation/ban/"
 CLUSTERS = "/admin/moderation/cluster/"
+TRIPS = "/admin/moderation/breakertrip/"
 
 
 def fill(post, count: int, offset: int = 0) -> list[Comment]:
@@ -170,3 +171,10 @@ def test_the_clusters_page_lists_waves_and_decides_one_in_constant_queries(admin
         CLUSTERS, {"action": "cluster_spam", "_selected_action": [cluster.pk]}, follow=True
     )
     assert "Mark as spam: 3 comment(s)." in answer.content.decode()
+
+
+def test_moderators_read_breaker_trips_but_cannot_change_them(admin_client_, post):
+    """The trips page lists why a breaker opened; there is no add or delete for it."""
+    BreakerTrip.objects.create(post=post, until=timezone.now(), reason="45 comments in 10 minutes")
+    assert "45 comments in 10 minutes" in admin_client_.get(TRIPS).content.decode()
+    assert admin_client_.get(f"{TRIPS}add/").status_code == 403
