@@ -20,7 +20,12 @@ from moderation.scoring import Facts, Score, combine, run_signals
 from moderation.scoring.classifier import TokenCounts, learn
 from moderation.scoring.facts import facts_for, reputation_keys
 from moderation.scoring.registry import active_signals
-from moderation.scoring.store import calibration_current, calibration_store, model_add
+from moderation.scoring.store import (
+    calibration_current,
+    calibration_store,
+    model_add,
+    weights_current,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +68,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
             thresholds=thresholds_in_effect(recent=True)[0],  # model stamp just checked
             trusted=trusted,
             force=score.force,
+            cap=score.cap,
         )
         comment.spam_score = score.value
         comment.spam_reasons = score.reasons
@@ -147,6 +153,7 @@ def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
                 thresholds=thresholds(),
                 trusted=trusted,
                 force=score.force,
+                cap=score.cap,
             )
         )
         if apply:
@@ -175,7 +182,8 @@ def _assess(comment: Comment, prefetched: dict[str, object] | None = None) -> tu
     facts = facts_for(comment)
     facts.extra.update(prefetched or {})
     trusted = facts.is_staff or bool(facts.approved_by_author and not facts.spam_by_author)
-    return combine(run_signals(active_signals(), facts)), trusted
+    weights = weights_current(recent=facts.model is not None)  # read with the model's stamp
+    return combine(run_signals(active_signals(), facts, weights), prior=weights.prior), trusted
 
 
 def thresholds() -> policy.Thresholds:
@@ -219,7 +227,13 @@ def thresholds_calibrate(
     `moderation.calibration`. Raises `calibration.TooFewExamples` below its minimum.
     """
     found = calibration.calibrate_texts(groups, active_signals(), progress=progress)
-    calibration_store(hold=found.hold, spam=found.spam, examples=found.examples)
+    calibration_store(
+        hold=found.hold,
+        spam=found.spam,
+        examples=found.examples,
+        weights=found.weights,
+        expected=calibration.expected_summary(found),
+    )
     return found
 
 

@@ -36,6 +36,11 @@ SELF_PROMOTION = re.compile(
     r"\b(?:check out|check|visit|subscribe to|sub to|follow|watch)\s+(?:out\s+)?(?:my|me|our)\b"
 )
 
+# A spam verdict needs evidence the model knows: the classifier leaning spam on at least
+# this many tokens seen in training, covering this share of the comment's words; otherwise
+# the comment is at most held (rules and length alone never mark a stranger's text spam).
+MIN_KNOWN_TOKENS = 3
+MIN_KNOWN_SHARE = 1 / 3
 CLASSIFIER_WEIGHT = 0.621  # per unit of the classifier's log-odds
 LINK_HOST_WEIGHT = 2.232  # per distinct linked host, up to LINK_HOST_CAP
 LINK_HOST_CAP = 3
@@ -75,10 +80,25 @@ def text_classifier(facts: Facts) -> Finding | None:
     if model is None or not (model.spam_docs and model.ham_docs):
         return None
     verdict = bayes.classify(model, facts.tokens)
+    leans_spam = verdict.probability > 0.5
+    cap = None if leans_spam and well_known(model, facts.tokens) else "hold"
     if not verdict.evidence:
-        return None
+        return Finding(0.0, "", cap=cap)
     p = min(max(verdict.probability, 1e-6), 1 - 1e-6)
-    return Finding(CLASSIFIER_WEIGHT * math.log(p / (1 - p)), bayes.describe(verdict))
+    return Finding(CLASSIFIER_WEIGHT * math.log(p / (1 - p)), bayes.describe(verdict), cap=cap)
+
+
+def well_known(model: bayes.TokenCounts, tokens: list[str]) -> bool:
+    """Whether the model has seen enough of the comment to call it spam.
+
+    Text in another language, code, or a topic the training never covered shares few of
+    its words with the training comments, and its score is then mostly rules and length.
+    """
+    distinct = set(tokens)
+    words = {t for t in distinct if ":" not in t}  # no bigrams or link tokens
+    known_words = sum(t in model.counts for t in words)
+    known = sum(t in model.counts for t in distinct)
+    return known >= MIN_KNOWN_TOKENS and known_words >= MIN_KNOWN_SHARE * len(words)
 
 
 def links(facts: Facts) -> Finding | None:
