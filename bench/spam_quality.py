@@ -202,21 +202,27 @@ def print_blog_ham(folds: Folds) -> None:
     """Print how blog readers' comments fare when trained on all four videos."""
     if not BLOG_HAM.exists():
         return
-    blog = load_blog_ham()
     rows = [r for group in folds.values() for r in group]
-    print(f"\nout of domain: {len(blog)} blog readers' comments (all ham), trained on 4 videos")
+    print("\nout of domain: blog readers' comments (all ham), trained on 4 videos")
     for procedure, options in PROCEDURES.items():
         found = train_spam(folds, **options)
         scorer = trained(rows, found.weights)
+        for half, blog in (("dev", load_blog_ham()[0::2]), ("check", load_blog_ham()[1::2])):
+            print_blog_half(f"{procedure}, {half} half", scorer, found, blog)
+
+
+def print_blog_half(label: str, scorer: Scorer, found: Calibration, blog: list[Row]) -> None:
+    """Print how many of `blog` are marked spam and held, and how many only for the cap."""
+    if blog:
         scores = [scorer.score(r) for r in blog]
         caps = [s.cap == "hold" for s in scores]
         capped = sum(s.value >= found.spam and c for s, c in zip(scores, caps, strict=True))
         values = [s.value for s in scores]
         o = evaluate(values, [False] * len(blog), found.hold, found.spam, caps)
         print(
-            f"  {procedure:<18} marked spam {o.fpr:.3f} ({round(o.fpr * len(blog))}), "
-            f"held {o.held:.3f}, of them held only for too little known evidence {capped} "
-            f"(hold {found.hold:.3f}, spam {found.spam:.3f})"
+            f"  {label:<30} of {len(blog)}: marked spam {o.fpr:.3f} "
+            f"({round(o.fpr * len(blog))}), held {o.held:.3f} (of them only for too little "
+            f"known evidence: {capped})"
         )
 
 

@@ -1,10 +1,11 @@
 """Rule signals: small functions over `Facts`, each returning a weighted, readable finding.
 
 Pure: no Django, no Celery. Weights are log-odds (see `moderation.scoring`). The text
-weights (classifier, links, shorteners, self-promotion, engagement bait, length, capitals)
-and the prior were fitted together by L2 logistic regression on inner leave-one-video-out
-scores of the YouTube Spam Collection (per outer fold, then averaged; see bench/README.md);
-the reputation weights are set by hand, conservatively, since no public corpus carries
+weights below (classifier, links, shorteners, self-promotion, engagement bait, length,
+capitals) and the prior are only the defaults a site scores with before `train_spam`:
+train_spam refits a factor on each of them and the prior from the site's own labelled
+comments (`moderation.scoring.fit`), and the benchmark refits them inside every fold. The
+reputation weights are set by hand, conservatively, since no public corpus carries
 moderator history.
 """
 
@@ -36,9 +37,9 @@ SELF_PROMOTION = re.compile(
     r"\b(?:check out|check|visit|subscribe to|sub to|follow|watch)\s+(?:out\s+)?(?:my|me|our)\b"
 )
 
-# A spam verdict needs evidence the model knows: the classifier leaning spam on at least
-# this many tokens seen in training, covering this share of the comment's words; otherwise
-# the comment is at most held (rules and length alone never mark a stranger's text spam).
+# A spam verdict needs evidence the model knows: at least this many of the comment's tokens
+# seen in training, covering this share of its words; otherwise the comment is at most
+# held (rules and length alone never mark text in a language or genre the model never saw).
 MIN_KNOWN_TOKENS = 3
 MIN_KNOWN_SHARE = 1 / 3
 CLASSIFIER_WEIGHT = 0.621  # per unit of the classifier's log-odds
@@ -80,8 +81,7 @@ def text_classifier(facts: Facts) -> Finding | None:
     if model is None or not (model.spam_docs and model.ham_docs):
         return None
     verdict = bayes.classify(model, facts.tokens)
-    leans_spam = verdict.probability > 0.5
-    cap = None if leans_spam and well_known(model, facts.tokens) else "hold"
+    cap = None if well_known(model, facts.tokens) else "hold"
     if not verdict.evidence:
         return Finding(0.0, "", cap=cap)
     p = min(max(verdict.probability, 1e-6), 1 - 1e-6)

@@ -174,11 +174,12 @@ def _model(pairs):
     [
         ("check out my channel and subscribe please", False),  # familiar spam: may be spam
         ("Vielen Dank für die ausführliche Erklärung, wunderbar", True),  # unknown words
-        ("lovely song", True),  # the classifier leans ham: rules alone never mark spam
+        ("lovely voice", True),  # two known tokens are too little evidence
+        ("lovely song voice, merci beaucoup pour la chanson", False),  # enough known
     ],
 )
 def test_a_spam_verdict_needs_evidence_the_model_knows(text, capped):
-    """Text the classifier knows little of, or finds clean, is capped at hold."""
+    """Text the classifier knows too few tokens or words of is capped at hold."""
     model = _model(
         [("check out my channel and subscribe please now", True), ("lovely song voice", False)] * 5
     )
