@@ -273,12 +273,15 @@ def calibrate_texts(
     *,
     progress: Progress | None = None,
     fit_weights: bool = True,
-    edge: bool = False,
+    edge: bool | None = None,
 ) -> Calibration:
     """Calibrate the text scorer: one fold per group, or stratified folds for a single group.
 
     This is what `manage.py train_spam` stores (one group per CSV file it was given);
-    `fit_weights` and `edge` as in `calibrate`.
+    `fit_weights` and `edge` as in `calibrate`. By default (`edge` None) separate groups
+    get the folds' typical thresholds (each group is a source of its own, as a new site
+    will be), and stratified folds of one group the pooled edge: random folds of one
+    source differ only by chance, and a small fold's own 1% point is mostly noise.
     """
     examples = [e for group in groups for e in group]
     spam = sum(e.is_spam for e in examples)
@@ -288,6 +291,8 @@ def calibrate_texts(
             f"{len(examples) - spam} ham, at least {MIN_PER_CLASS} of each are needed"
         )
     folds = [list(g) for g in groups if g] if sum(1 for g in groups if g) > 1 else None
+    if edge is None:
+        edge = folds is None
     if folds is None:
         folds = stratified_folds(examples)
     return calibrate(
