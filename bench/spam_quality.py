@@ -197,7 +197,7 @@ def print_cold_start(folds: Folds) -> None:
 
 def fallback() -> Calibration:
     """Return the site's state before any calibration: fallback thresholds, default weights."""
-    from comments.conf import FALLBACK_THRESHOLDS
+    from moderation.conf import FALLBACK_THRESHOLDS
 
     nothing = Outcome(0, 0, 0, math.nan, 0, 0)
     hold, spam = FALLBACK_THRESHOLDS["HOLD_THRESHOLD"], FALLBACK_THRESHOLDS["SPAM_THRESHOLD"]
