@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from moderation import policy, rates
-from moderation.rates import MAX_FPR, MAX_SPAM_APPROVED, Rate
+from moderation.rates import MAX_FPR, MAX_SPAM_APPROVED, Expected
 from moderation.scoring import DEFAULT_WEIGHTS, Facts, Signal, Weights, fit
 from moderation.scoring.classifier import TokenCounts, learn
 
@@ -40,7 +40,6 @@ class Labelled(Protocol):
 E = TypeVar("E", bound=Labelled)
 M = TypeVar("M")
 Progress = Callable[[int, int], None]  # (folds done, folds in all)
-Weigh = Callable[[M, E], fit.Evidence]  # a trained model's evidence on one example
 
 
 @dataclass(frozen=True)
@@ -64,19 +63,6 @@ class Outcome:
     auc: float
     held: float
     spam_approved: float
-
-
-@dataclass(frozen=True)
-class Expected:
-    """What a site can expect at the chosen thresholds: pooled out-of-fold rates with
-    95% intervals, and how far the folds' own spam thresholds spread (sd in log-odds)."""
-
-    fpr: Rate
-    recall: Rate
-    spam_approved: Rate
-    held: Rate
-    fold_spam: tuple[float, ...]
-    spam_spread: float
 
 
 @dataclass(frozen=True)
@@ -126,7 +112,7 @@ def calibrate(
         folds=len(groups),
         validation=evaluate(scores, labels, hold, spam),
         weights=weights,
-        expected=expected(folds, hold, spam),
+        expected=rates.expected(folds, hold, spam),
     )
 
 
@@ -145,22 +131,6 @@ def validation_evidence(
         if progress is not None:
             progress(held + 1, len(groups))
     return found
-
-
-def expected(folds: Sequence[rates.Scored], hold: float, spam: float) -> Expected:
-    """Return the pooled out-of-fold rates at (hold, spam) and the folds' spread."""
-    pairs = [(s, y) for scores, labels in folds for s, y in zip(scores, labels, strict=True)]
-    ham = [s for s, y in pairs if not y]
-    spammy = [s for s, y in pairs if y]
-    own = tuple(rates.edge_thresholds(scores, labels)[1] for scores, labels in folds)
-    return Expected(
-        fpr=rates.rate(sum(s >= spam for s in ham), len(ham)),
-        recall=rates.rate(sum(s >= spam for s in spammy), len(spammy)),
-        spam_approved=rates.rate(sum(s < hold for s in spammy), len(spammy)),
-        held=rates.rate(sum(hold <= s < spam for s, _ in pairs), len(pairs)),
-        fold_spam=own,
-        spam_spread=rates.spread(own),
-    )
 
 
 def expected_summary(found: Calibration) -> dict[str, object]:

@@ -36,6 +36,19 @@ class Rate:
         return self.hits / self.total if self.total else 0.0
 
 
+@dataclass(frozen=True)
+class Expected:
+    """What a site can expect at the chosen thresholds: pooled out-of-fold rates with
+    95% intervals, and how far the folds' own spam thresholds spread (sd in log-odds)."""
+
+    fpr: Rate
+    recall: Rate
+    spam_approved: Rate
+    held: Rate
+    fold_spam: tuple[float, ...]
+    spam_spread: float
+
+
 def edge_thresholds(
     scores: Sequence[float],
     labels: Sequence[bool],
@@ -79,6 +92,22 @@ def spread(values: Sequence[float]) -> float:
         return 0.0
     mean = sum(logits) / len(logits)
     return math.sqrt(sum((x - mean) ** 2 for x in logits) / (len(logits) - 1))
+
+
+def expected(folds: Sequence[Scored], hold: float, spam: float) -> Expected:
+    """Return the pooled out-of-fold rates at (hold, spam) and the folds' spread."""
+    pairs = [(s, y) for scores, labels in folds for s, y in zip(scores, labels, strict=True)]
+    ham = [s for s, y in pairs if not y]
+    spammy = [s for s, y in pairs if y]
+    own = tuple(edge_thresholds(scores, labels)[1] for scores, labels in folds)
+    return Expected(
+        fpr=rate(sum(s >= spam for s in ham), len(ham)),
+        recall=rate(sum(s >= spam for s in spammy), len(spammy)),
+        spam_approved=rate(sum(s < hold for s in spammy), len(spammy)),
+        held=rate(sum(hold <= s < spam for s, _ in pairs), len(pairs)),
+        fold_spam=own,
+        spam_spread=spread(own),
+    )
 
 
 def rate(hits: int, total: int, confidence: float = CONFIDENCE) -> Rate:
