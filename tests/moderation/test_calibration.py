@@ -192,10 +192,16 @@ def test_moderators_see_the_expected_rates_of_the_calibration(admin_client, sett
 def test_stored_weights_are_what_the_scorer_adds_up_with(settings):
     """Weights stored with a calibration change the score of the next comment scored."""
     from moderation.scoring import Weights
-    from moderation.services import score_of
 
     settings.MODERATION = {}
-    comment = CommentFactory(body_source="subscribe to my channel http://a.example")
-    before = score_of(comment).value
+    body = "subscribe to my channel http://a.example"
+
+    def scored() -> float:
+        comment = CommentFactory(status=Status.PENDING, body_source=body, body_html=body)
+        comment_score(comment_id=comment.pk, revision=1)
+        comment.refresh_from_db()
+        return comment.spam_score
+
+    before = scored()
     calibration_store(hold=0.3, spam=0.9, examples=400, weights=Weights(prior=-9.0))
-    assert score_of(comment).value < before
+    assert scored() < before
