@@ -25,6 +25,7 @@ from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
 from moderation.admin.health import health_context
 from moderation.models import Ban, QueuedComment, Reputation
+from moderation.scoring.store import calibration_current
 from moderation.services import ACTIONS, comment_moderate, thresholds_in_effect
 from moderation.stats import moderation_stats
 
@@ -168,7 +169,7 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
         limits, source = thresholds_in_effect()
         note = (
             f"Thresholds in effect: held from score {limits.hold:.2f}, spam from "
-            f"{limits.spam:.2f} ({source})."
+            f"{limits.spam:.2f} ({source}).{expected_rates()}"
         )
         # Django's default heading for view-only access reads "Select comment to moderate
         # to view"; the thresholds go in the page body, not the window title. The admin's
@@ -322,3 +323,16 @@ def _notices() -> list[str]:
     if count:
         notices.append(f"{count} automatic ban(s) in the last 7 days; see Bans.")
     return notices
+
+
+def expected_rates() -> str:
+    """Return the rates the calibration expects on new comments, 95% intervals, or ''."""
+    calibrated = calibration_current()
+    found = calibrated.expected if calibrated else {}
+    names = {"fpr": "readers marked spam", "recall": "spam caught", "held": "held"}
+    cells = [
+        f"{label} {found[key][0]:.1%} ({found[key][1]:.1%}-{found[key][2]:.1%})"
+        for key, label in names.items()
+        if isinstance(found.get(key), list) and len(found[key]) == 3
+    ]
+    return f" Expected on new comments: {', '.join(cells)}." if cells else ""

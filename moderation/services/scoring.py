@@ -13,6 +13,7 @@ from moderation.breaker import breaker_mode
 from moderation.scoring import Score, combine, run_signals
 from moderation.scoring.facts import facts_for
 from moderation.scoring.registry import active_signals
+from moderation.scoring.store import weights_current
 from moderation.services.thresholds import thresholds, thresholds_in_effect
 from moderation.trust import trust_hold
 
@@ -49,7 +50,12 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
         limits = thresholds_in_effect(recent=True)[0]  # model stamp just checked
         mode, breaker = breaker_mode(comment.post, hold=limits.hold)
         decision = policy.decide(
-            score=score.value, mode=mode, thresholds=limits, trusted=trusted, force=score.force
+            score=score.value,
+            mode=mode,
+            thresholds=limits,
+            trusted=trusted,
+            force=score.force,
+            cap=score.cap,
         )
         comment.spam_score = score.value
         comment.spam_reasons = [*score.reasons, breaker] if breaker else score.reasons
@@ -128,6 +134,7 @@ def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
                 thresholds=thresholds(),
                 trusted=trusted,
                 force=score.force,
+                cap=score.cap,
             )
         )
         if apply:
@@ -151,7 +158,8 @@ def _assess(comment: Comment, prefetched: dict[str, object] | None = None) -> tu
     facts = facts_for(comment)
     facts.extra.update(prefetched or {})
     trusted = facts.is_staff or bool(facts.approved_by_author and not facts.spam_by_author)
-    score = combine(run_signals(active_signals(), facts))
+    weights = weights_current(recent=facts.model is not None)  # read with the model's stamp
+    score = combine(run_signals(active_signals(), facts, weights), prior=weights.prior)
     held = trust_hold(comment, facts)
     if held:  # the site's trust rules hold what the score alone would approve
         score = replace(score, reasons=[*score.reasons, held], force=score.force or "hold")
