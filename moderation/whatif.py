@@ -2,7 +2,8 @@
 
 Uses each comment's stored score (no rescoring) and the policy as on a post-moderated post:
 for the scorer's decisions, how many would flip; for the moderators', how the thresholds
-would have decided what they judged.
+would have decided what they judged. What is not stored with the score (a blocklist's
+forced verdict, the evidence cap, pre-moderation, trust rules) is not applied again.
 """
 
 from collections import Counter
