@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "moderation",
+    "moderation.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -152,9 +153,16 @@ CELERY_TASK_PUBLISH_RETRY = True
 # One quick retry: a submit waits at most a few seconds on a dead broker, then the sweep
 # (CELERY_BEAT_SCHEDULE) queues the comment once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5}
+# Events fan out on their own queue, so a slow receiver never delays scoring; webhook
+# deliveries have a queue of their own too (`serve` runs a separate worker for it).
+CELERY_TASK_ROUTES = {
+    "moderation.comment_event": {"queue": "events"},
+    "webhooks.*": {"queue": "webhooks"},
+}
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscored-comments": {"task": "moderation.sweep_unscored", "schedule": 60.0},
     "anonymize-old-ips": {"task": "comments.anonymize_old_ips", "schedule": 3600.0},
+    "sweep-webhook-deliveries": {"task": "webhooks.sweep", "schedule": 30.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -167,6 +175,7 @@ COMMENTS: dict[str, Any] = {
 MODERATION: dict[str, Any] = {
     "AKISMET_API_KEY": os.environ.get("AKISMET_API_KEY", ""),
     "AKISMET_BLOG_URL": os.environ.get("AKISMET_BLOG_URL", ""),
+    "WEBHOOKS_ALLOW_PRIVATE": env_bool("COMMENTS_WEBHOOKS_ALLOW_PRIVATE", default=False),
 }
 
 # --- REST framework

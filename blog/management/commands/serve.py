@@ -18,8 +18,8 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 class Command(BaseCommand):
     help = (
         "Run the whole service on one machine: migrate, load demo posts and a demo "
-        "moderator, then start the web server and a Celery worker (with beat) as two "
-        "processes. Ctrl-C stops both."
+        "moderator, then start the web server, a Celery worker (with beat) and a worker "
+        "for webhook deliveries as separate processes. Ctrl-C stops them all."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -32,11 +32,11 @@ class Command(BaseCommand):
         if not no_demo:
             self._load_demo()
         signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the children too
-        processes = [self._start_worker(), self._start_web(addr)]
+        processes = [self._start_worker(), self._start_webhook_worker(), self._start_web(addr)]
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nBlog:        http://{addr}/\nAdmin queue: http://{addr}/admin/moderation/"
-                f"queuedcomment/\nAPI:         http://{addr}/api/v1/posts/\nCtrl-C stops both."
+                f"queuedcomment/\nAPI:         http://{addr}/api/v1/posts/\nCtrl-C stops them all."
             )
         )
         self._wait(processes)
@@ -66,6 +66,33 @@ class Command(BaseCommand):
                 "info",
                 "--concurrency",
                 "2",
+                "-Q",
+                "celery,events",
+            ],
+            env=os.environ.copy(),
+        )
+
+    def _start_webhook_worker(self) -> subprocess.Popen[bytes]:
+        """Deliveries wait on other servers: threads, on their own queue, never delay scoring."""
+        self.stdout.write("Starting a Celery worker for webhook deliveries …")
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "blog",
+                "worker",
+                "-n",
+                "webhooks@%h",
+                "-l",
+                "info",
+                "--pool",
+                "threads",
+                "--concurrency",
+                "8",
+                "-Q",
+                "webhooks",
             ],
             env=os.environ.copy(),
         )
@@ -82,7 +109,7 @@ class Command(BaseCommand):
         try:
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)
-            self.stderr.write("A process stopped; stopping the other one.")
+            self.stderr.write("A process stopped; stopping the others.")
         except KeyboardInterrupt:
             self.stdout.write("\nStopping …")
         finally:

@@ -1,0 +1,29 @@
+"""Webhook knobs, read at call time from `settings.MODERATION` with the defaults below."""
+
+from typing import Any
+
+from django.conf import settings
+
+WEBHOOK_DEFAULTS: dict[str, Any] = {
+    # Deliver to loopback, private, link-local and other non-public addresses too (env
+    # COMMENTS_WEBHOOKS_ALLOW_PRIVATE=1): only for receivers on the same trusted network.
+    "WEBHOOKS_ALLOW_PRIVATE": False,
+    # Seconds to wait before each retry of a failed delivery (Standard Webhooks' suggested
+    # schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; about 28 hours in all).
+    "WEBHOOKS_RETRY_SCHEDULE": [5, 300, 1800, 7200, 18000, 36000, 36000],
+    # Seconds to connect, and to wait for the answer, per attempt.
+    "WEBHOOKS_CONNECT_TIMEOUT": 3.0,
+    "WEBHOOKS_READ_TIMEOUT": 10.0,
+    # An endpoint is disabled when every attempt has failed for this many seconds, or
+    # when this many deliveries in a row used up all their retries.
+    "WEBHOOKS_DISABLE_AFTER_SECONDS": 24 * 3600,
+    "WEBHOOKS_DISABLE_AFTER_DELIVERIES": 3,
+}
+
+
+def webhook_setting(name: str) -> Any:
+    """Return the operator's MODERATION[name], or its documented default."""
+    configured = getattr(settings, "MODERATION", {}) or {}
+    if name in configured:
+        return configured[name]
+    return WEBHOOK_DEFAULTS[name]
