@@ -18,6 +18,9 @@ WEBHOOK_DEFAULTS: dict[str, Any] = {
     # when this many deliveries in a row used up all their retries.
     "WEBHOOKS_DISABLE_AFTER_SECONDS": 24 * 3600,
     "WEBHOOKS_DISABLE_AFTER_DELIVERIES": 3,
+    # Delivered and failed deliveries (they hold the comment's record, e-mail and IP
+    # included) are deleted this many days after they were created.
+    "WEBHOOKS_KEEP_DAYS": 30,
 }
 
 

@@ -43,12 +43,18 @@ def delivery_attempt(*, delivery_id: int) -> str | None:
 
 
 def deliveries_sweep() -> int:
-    """Queue every delivery that is due, or whose worker died mid-send; return how many."""
+    """Queue every delivery that is due, or whose worker died mid-send; return how many.
+
+    Also deletes finished deliveries older than WEBHOOKS_KEEP_DAYS.
+    """
     now = timezone.now()
-    due = Delivery.objects.filter(_due(now)).values_list("pk", flat=True)[:1000]
+    due = list(Delivery.objects.filter(_due(now)).values_list("pk", flat=True)[:1000])
     with transaction.atomic():
         for pk in due:
             delivery_enqueue(pk)
+    finished = [Delivery.State.DELIVERED, Delivery.State.FAILED]
+    cutoff = now - timedelta(days=webhook_setting("WEBHOOKS_KEEP_DAYS"))
+    Delivery.objects.filter(state__in=finished, created_at__lt=cutoff).delete()
     return len(due)
 
 

@@ -113,6 +113,15 @@ def delivery_redeliver(*, delivery: Delivery) -> Delivery:
     return delivery
 
 
+def deliveries_forget(*, email: str) -> int:
+    """Delete the deliveries whose stored record names `email` (GDPR erasure); return how many."""
+    if not email.strip():
+        return 0
+    key = "payload__data__comment__author_email__iexact"
+    deleted, _ = Delivery.objects.filter(**{key: email.strip()}).delete()
+    return deleted
+
+
 def delivery_enqueue(delivery_id: int, countdown: float = 0) -> None:
     """Queue one attempt once committed; a lost message is picked up by the sweep."""
     from moderation.webhooks.tasks import deliver

@@ -167,3 +167,28 @@ def test_abandoned_and_due_deliveries_are_swept(receiver, allow_private):
     assert deliveries_sweep() == 1
     Delivery.objects.filter(pk=delivery.pk).update(state="pending", next_attempt_at=future)
     assert deliveries_sweep() == 0
+
+
+def test_finished_deliveries_are_deleted_after_the_retention(receiver, allow_private):
+    """The sweep deletes delivered deliveries older than WEBHOOKS_KEEP_DAYS, keeps newer ones."""
+    from moderation.webhooks.delivery import deliveries_sweep
+
+    old = one_delivery(receiver)
+    webhook_on_event(comment_id=CommentFactory().pk, event="comment.approved")
+    new = Delivery.objects.exclude(pk=old.pk).get()
+    Delivery.objects.update(state="delivered")
+    Delivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    deliveries_sweep()
+    assert list(Delivery.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+def test_erasing_a_person_deletes_their_deliveries(receiver, allow_private):
+    """person_forget removes deliveries whose record carries that e-mail, and only those."""
+    from moderation.services import person_forget
+
+    mine = one_delivery(receiver)
+    comment = CommentFactory(author_email="bo@example.org")
+    webhook_on_event(comment_id=comment.pk, event="comment.approved")
+    person_forget(email="ANN@example.org")
+    assert not Delivery.objects.filter(pk=mine.pk).exists()
+    assert Delivery.objects.filter(comment_id=comment.pk).exists()
