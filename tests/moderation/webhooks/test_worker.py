@@ -15,10 +15,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def webhook_worker(transactional_db: None) -> Iterator[Child]:
-    """A real worker on every queue, allowed to deliver to the loopback receiver."""
+    """A real worker started without -Q (so on every queue), allowed to reach loopback."""
     purge_broker()
     worker = start_worker(
-        "webhooks", ARTIFACTS / "logs", env={"COMMENTS_WEBHOOKS_ALLOW_PRIVATE": "1"}
+        "webhooks", ARTIFACTS / "logs", env={"COMMENTS_WEBHOOKS_ALLOW_PRIVATE": "1"}, queues=None
     )
     yield worker
     worker.stop()
