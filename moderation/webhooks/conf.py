@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.conf import settings
+from comments.conf import read_setting
 
 WEBHOOK_DEFAULTS: dict[str, Any] = {
     # Deliver to loopback, private, link-local and other non-public addresses too (env
@@ -26,7 +26,4 @@ WEBHOOK_DEFAULTS: dict[str, Any] = {
 
 def webhook_setting(name: str) -> Any:
     """Return the operator's MODERATION[name], or its documented default."""
-    configured = getattr(settings, "MODERATION", {}) or {}
-    if name in configured:
-        return configured[name]
-    return WEBHOOK_DEFAULTS[name]
+    return read_setting("MODERATION", WEBHOOK_DEFAULTS, name)
