@@ -1,5 +1,6 @@
 """A real webhook receiver on loopback: records every request, answers as a test scripts it."""
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -54,11 +55,14 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def webhook_receiver(path: str = "/hook") -> Iterator[Receiver]:
-    """Serve on 127.0.0.1 (a free port) for the duration of the block."""
+def webhook_receiver(path: str = "/hook", tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+    """Serve on 127.0.0.1 (a free port) for the duration of the block; https with `tls`."""
     receiver = Receiver()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}{path}"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "https" if tls else "http"
+    receiver.url = f"{scheme}://127.0.0.1:{server.server_address[1]}{path}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -14,6 +14,9 @@ WEBHOOK_DEFAULTS: dict[str, Any] = {
     # Seconds to connect, and to wait for the answer, per attempt.
     "WEBHOOKS_CONNECT_TIMEOUT": 3.0,
     "WEBHOOKS_READ_TIMEOUT": 10.0,
+    # A file of CA certificates to trust for https receivers (e.g. a private CA); None:
+    # the system's.
+    "WEBHOOKS_CA_BUNDLE": None,
     # An endpoint is disabled when every attempt has failed for this many seconds, or
     # when this many deliveries in a row used up all their retries.
     "WEBHOOKS_DISABLE_AFTER_SECONDS": 24 * 3600,

@@ -96,6 +96,7 @@ def _send(delivery: Delivery) -> transport.Outcome:
         headers=headers,
         connect=webhook_setting("WEBHOOKS_CONNECT_TIMEOUT"),
         read=webhook_setting("WEBHOOKS_READ_TIMEOUT"),
+        ca_bundle=webhook_setting("WEBHOOKS_CA_BUNDLE"),
     )
 
 

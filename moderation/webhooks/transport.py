@@ -25,11 +25,17 @@ class Outcome:
 
 
 def post(
-    target: Target, *, body: bytes, headers: dict[str, str], connect: float, read: float
+    target: Target,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    connect: float,
+    read: float,
+    ca_bundle: str | None = None,
 ) -> Outcome:
     """POST `body` to `target`; a 2xx answer is success, anything else (3xx too) a failure."""
     started = time.monotonic()
-    pool = _pool(target, urllib3.Timeout(connect=connect, read=read))
+    pool = _pool(target, urllib3.Timeout(connect=connect, read=read), ca_bundle)
     try:
         response = pool.urlopen(
             "POST",
@@ -55,7 +61,9 @@ def post(
     return Outcome(ok, status, excerpt, why, _ms(started))
 
 
-def _pool(target: Target, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
+def _pool(
+    target: Target, timeout: urllib3.Timeout, ca_bundle: str | None
+) -> urllib3.HTTPConnectionPool:
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(
             target.ip,
@@ -64,6 +72,7 @@ def _pool(target: Target, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPoo
             retries=False,
             maxsize=1,
             cert_reqs="CERT_REQUIRED",
+            ca_certs=ca_bundle,
             server_hostname=target.host,
             assert_hostname=target.host,
         )
