@@ -4,7 +4,7 @@ from typing import Any
 
 from celery import shared_task
 
-from moderation.tasks import TASK_OPTIONS
+from comments.tasks import TASK_OPTIONS
 
 # The task's own failures (the database away) retry briefly; a receiver's failures are
 # retried by the delivery's schedule, not by Celery.
