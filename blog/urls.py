@@ -26,6 +26,8 @@ handler404 = "blog.views.not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("moderation/", include("moderation.page_urls")),
+    path("notify/", include("comments.notify.urls")),
     path("api/v1/", include(api_patterns)),
     path("", include(blog_patterns)),
 ]

@@ -141,6 +141,7 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
             ),
             status=Status.SPAM if bot else Status.PENDING,
             status_reason=f"submit check: {bot}" if bot else "submitted",
+            notify_replies=values["notify_replies"],
         )
 
 

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
-from moderation.models import BlockRule, QueuedComment, Reputation
+from moderation.models import AlertPreference, BlockRule, QueuedComment, Reputation
 from moderation.services import comment_moderate, thresholds_in_effect
 
 
@@ -182,3 +182,13 @@ class ReputationAdmin(admin.ModelAdmin[Reputation]):
     list_filter = ["kind"]
     search_fields = ["key"]
     readonly_fields = ["kind", "key", "spam", "ham", "updated_at"]
+
+
+@admin.register(AlertPreference)
+class AlertPreferenceAdmin(admin.ModelAdmin[AlertPreference]):
+    """Each moderator's choice of alerts: immediately (the default), a daily digest, or none."""
+
+    list_display = ["user", "alerts", "updated_at"]
+    list_filter = ["alerts"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from comments.conf import FALLBACK_THRESHOLDS, moderation_setting
 from comments.models import Comment, Status
-from comments.services import comment_set_status
+from comments.services import comment_hold, comment_set_status
 from moderation import calibration, policy
 from moderation.models import Lesson, Reputation
 from moderation.scoring import Facts, Score, combine, run_signals
@@ -78,7 +78,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
                 also_save=fields,
             )
         else:
-            comment.save(update_fields=fields)
+            comment_hold(comment=comment, also_save=fields)
     logger.info("scored comment %s rev %s: %.3f → %s", comment_id, revision, score.value, decision)
     return str(decision)
 

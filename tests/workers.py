@@ -111,6 +111,8 @@ def start_worker(
         "--without-mingle",
         "--without-gossip",
         "--without-heartbeat",
+        "-Q",
+        "celery,events",
     ]
     if beat:
         argv += ["-B", "-s", str(log_dir / f"{name}-beat-schedule")]

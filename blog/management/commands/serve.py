@@ -66,6 +66,8 @@ class Command(BaseCommand):
                 "info",
                 "--concurrency",
                 "2",
+                "-Q",
+                "celery,events",
             ],
             env=os.environ.copy(),
         )

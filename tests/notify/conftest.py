@@ -1,0 +1,3 @@
+from tests.notify.smtp import smtp
+
+__all__ = ["smtp"]
