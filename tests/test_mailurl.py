@@ -28,18 +28,33 @@ def test_unset_means_eml_files_under_the_var_folder():
     [
         (
             "smtp://ann:s3cret@mail.example:587?tls=1",
-            {"EMAIL_HOST": "mail.example", "EMAIL_PORT": 587, "EMAIL_HOST_USER": "ann",
-             "EMAIL_HOST_PASSWORD": "s3cret", "EMAIL_USE_TLS": True, "EMAIL_USE_SSL": False},
+            {
+                "EMAIL_HOST": "mail.example",
+                "EMAIL_PORT": 587,
+                "EMAIL_HOST_USER": "ann",
+                "EMAIL_HOST_PASSWORD": "s3cret",
+                "EMAIL_USE_TLS": True,
+                "EMAIL_USE_SSL": False,
+            },
         ),
         (
             "smtps://ann%40example.org:p%40ss@mail.example",
-            {"EMAIL_PORT": 465, "EMAIL_HOST_USER": "ann@example.org",
-             "EMAIL_HOST_PASSWORD": "p@ss", "EMAIL_USE_SSL": True, "EMAIL_USE_TLS": False},
+            {
+                "EMAIL_PORT": 465,
+                "EMAIL_HOST_USER": "ann@example.org",
+                "EMAIL_HOST_PASSWORD": "p@ss",
+                "EMAIL_USE_SSL": True,
+                "EMAIL_USE_TLS": False,
+            },
         ),
         (
             "smtp://localhost",
-            {"EMAIL_PORT": 25, "EMAIL_HOST_USER": "", "EMAIL_USE_TLS": False,
-             "EMAIL_TIMEOUT": 10.0},
+            {
+                "EMAIL_PORT": 25,
+                "EMAIL_HOST_USER": "",
+                "EMAIL_USE_TLS": False,
+                "EMAIL_TIMEOUT": 10.0,
+            },
         ),
         ("smtp://localhost:2525?timeout=3", {"EMAIL_PORT": 2525, "EMAIL_TIMEOUT": 3.0}),
     ],

@@ -6,7 +6,7 @@ or overloaded server does; `refuse_rcpt` makes it refuse recipients for good (55
 
 import socket
 from collections.abc import Iterator
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from typing import Any
 
@@ -22,7 +22,9 @@ class Recorder:
         self.refuse_next = 0
         self.refuse_rcpt = False
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: E501, N802
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:  # noqa: E501, N802
         if self.refuse_rcpt:
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)
@@ -32,7 +34,7 @@ class Recorder:
         if self.refuse_next:
             self.refuse_next -= 1
             return "451 4.3.0 Try again later"
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
 
@@ -87,7 +89,5 @@ def parts(message: Message) -> dict[str, str]:
     found = {}
     for part in message.walk():
         if part.get_content_maintype() == "text":
-            payload = part.get_payload(decode=True)
-            assert isinstance(payload, bytes)
-            found[part.get_content_type()] = payload.decode(part.get_content_charset() or "utf-8")
+            found[part.get_content_type()] = part.get_content()  # type: ignore[attr-defined]
     return found

@@ -48,7 +48,9 @@ def test_a_queued_mail_goes_to_the_broker_only_after_commit(
 def test_the_same_key_makes_one_row():
     """Deciding the same message twice (same event and recipient) records it once."""
     queue()
-    assert mail_queue(key="test:1", kind="test", to="ann@example.org", subject="x", text="y") is None
+    assert (
+        mail_queue(key="test:1", kind="test", to="ann@example.org", subject="x", text="y") is None
+    )
     assert OutboundMail.objects.count() == 1
 
 

@@ -1,3 +1,0 @@
-from tests.notify.smtp import smtp
-
-__all__ = ["smtp"]
