@@ -36,7 +36,7 @@ def test_opening_a_link_shows_a_confirm_page_and_decides_nothing(pending, modera
 
 
 def test_the_confirm_pages_post_decides_as_that_moderator_from_email(pending, moderator):
-    """Without logging in, the POST applies the decision, recorded as the moderator's, from e-mail."""
+    """Without logging in, the POST decides, recorded as that moderator's, from e-mail."""
     answer = Client().post(link(moderator, pending, "spam"))
     assert answer.status_code == 200
     pending.refresh_from_db()
