@@ -23,7 +23,9 @@ from moderation.models import AlertPreference
 
 logger = logging.getLogger(__name__)
 Alerts = AlertPreference.Alerts
-MODERATE_CODENAME = "moderate_comment"  # the permission that makes a moderator
+MODERATE_CODENAME = "moderate_comment"
+# A storm's mail lists this many comments in full; it counts the rest and links the queue.
+MAX_ITEMS_PER_MAIL = 30  # the permission that makes a moderator
 
 
 def moderators_to_alert() -> QuerySet[User]:
@@ -118,7 +120,9 @@ def _context(moderator: User, waiting: list[Comment], *, digest: bool) -> dict[s
         "subject": subject,
         "digest": digest,
         "moderator": moderator,
-        "items": [_item(moderator, comment) for comment in waiting],
+        "items": [_item(moderator, comment) for comment in waiting[:MAX_ITEMS_PER_MAIL]],
+        "more": max(len(waiting) - MAX_ITEMS_PER_MAIL, 0),
+        "count": len(waiting),
         "queue_url": site_url(reverse("admin:moderation_queuedcomment_changelist")),
     }
 

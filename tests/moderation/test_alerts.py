@@ -146,3 +146,19 @@ def test_the_preference_api_is_for_moderators_only(api, user_api):
     url = "/api/v1/moderation/me/notifications/"
     assert api.get(url).status_code == 401
     assert user_api.put(url, {"alerts": "off"}, format="json").status_code == 403
+
+
+def test_a_storms_mail_lists_the_first_comments_and_counts_the_rest(post):
+    """A mail for many held comments stays small: 30 in full, the rest counted with a link."""
+    moderator = ModeratorFactory()
+    comments = [held(post, author_email=f"s{n}@example.org") for n in range(41)]
+    event_fan_out(comment_id=comments[0].pk, event="comment.held")
+    for comment in comments[1:]:
+        event_fan_out(comment_id=comment.pk, event="comment.held")
+    BatchState.objects.update(last_sent_at=timezone.now() - timedelta(minutes=6))
+    batches_flush_due()
+    storm = alerts_to(moderator)[0]
+    assert storm.subject == "40 comments are waiting for moderation"
+    assert storm.text.count("/moderation/decide/") == 30 * 3
+    assert "… and 10 more waiting" in storm.text
+    assert "and 10 more waiting" in storm.html

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(9)
         user, created = User.objects.get_or_create(username=username)
         user.is_staff = True
+        # An address, so that the demo shows moderator alerts (as .eml files under var/mail/).
+        user.email = user.email or f"{username}@example.invalid"
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name="moderators"))
