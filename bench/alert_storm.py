@@ -59,9 +59,9 @@ class Clock:
 
 
 def run(count: int, moderators: int, seconds: float) -> int:
-    from comments.conf import moderation_setting
     from comments.notify.batches import batches_flush_due
     from comments.notify.models import OutboundMail
+    from moderation.conf import moderation_setting
     from moderation.events import event_fan_out
     from tests.factories import CommentFactory, ModeratorFactory, PostFactory
 

@@ -18,6 +18,7 @@ from comments.notify.batches import batch_add, batch_flush
 from comments.notify.models import BatchItem
 from comments.notify.outbox import mail_queue
 from comments.notify.render import mail_parts, site_url
+from moderation.conf import moderation_setting
 from moderation.decisions import LINK_ACTIONS, decision_url
 from moderation.models import AlertPreference
 
@@ -64,6 +65,11 @@ def alert_on_event(*, comment_id: int, event: str) -> None:
             batch_flush(f"alert:{moderator.pk}")
         elif choice == Alerts.DIGEST:
             batch_add(stream=f"digest:{moderator.pk}", comment_id=comment_id)
+
+
+def alert_window() -> float | None:
+    """Seconds between two immediate alerts to one moderator (the batches' window)."""
+    return float(moderation_setting("ALERT_WINDOW_SECONDS"))
 
 
 def alerts_digest_send() -> int:

@@ -13,10 +13,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from comments.conf import moderation_setting
 from comments.models import Comment
 from comments.notify.render import site_url
 from comments.permissions import is_moderator
+from moderation.conf import moderation_setting
 from moderation.models import UsedDecisionLink
 from moderation.services import comment_moderate
 

@@ -16,24 +16,33 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from comments.conf import comments_setting, moderation_setting
+from comments.conf import comments_setting
 from comments.notify.models import BatchItem, BatchState
 
 # Renderer(stream, comment ids, outbox key) -> whether a message was queued.
 Renderer = Callable[[str, list[int], str], bool]
 
-# kind → (renderer, the window in seconds; None = only flushed on demand, e.g. the digest).
-STREAM_KINDS: dict[str, tuple[str, Callable[[], float | None]]] = {
-    "alert": (
-        "moderation.alerts.alert_mail",
-        lambda: float(moderation_setting("ALERT_WINDOW_SECONDS")),
-    ),
-    "digest": ("moderation.alerts.digest_mail", lambda: None),
-    "reply": (
-        "comments.notify.readers.reply_mail",
-        lambda: float(comments_setting("REPLY_MAIL_WINDOW_SECONDS")),
-    ),
+# kind → (renderer, window): dotted paths, so that moderation's kinds are named here without
+# comments importing moderation. A window returns seconds, or None: flushed only on demand
+# (the daily digest).
+STREAM_KINDS: dict[str, tuple[str, str]] = {
+    "alert": ("moderation.alerts.alert_mail", "moderation.alerts.alert_window"),
+    "digest": ("moderation.alerts.digest_mail", "comments.notify.batches.no_window"),
+    "reply": ("comments.notify.readers.reply_mail", "comments.notify.batches.reply_window"),
 }
+
+
+def reply_window() -> float | None:
+    return float(comments_setting("REPLY_MAIL_WINDOW_SECONDS"))
+
+
+def no_window() -> float | None:
+    return None
+
+
+def _window(kind: str) -> float | None:
+    found: float | None = import_string(STREAM_KINDS[kind][1])()
+    return found
 
 
 def batch_add(*, stream: str, comment_id: int) -> None:
@@ -47,10 +56,11 @@ def batch_add(*, stream: str, comment_id: int) -> None:
 
 def batch_flush(stream: str, *, force: bool = False) -> bool:
     """Mail the stream's waiting comments unless its window is still open; True if mailed."""
-    renderer_path, window = STREAM_KINDS[stream.split(":", 1)[0]]
+    kind = stream.split(":", 1)[0]
+    renderer_path = STREAM_KINDS[kind][0]
     with transaction.atomic():
         state = _locked_state(stream)
-        seconds = window()
+        seconds = _window(kind)
         now = timezone.now()
         if not force and (seconds is None or _inside(state.last_sent_at, seconds, now)):
             return False
@@ -73,7 +83,7 @@ def batches_flush_due() -> int:
     mailed = 0
     for stream in list(streams):
         kind = stream.split(":", 1)[0]
-        if kind in STREAM_KINDS and STREAM_KINDS[kind][1]() is not None:
+        if kind in STREAM_KINDS and _window(kind) is not None:
             mailed += batch_flush(stream)
     return mailed
 
