@@ -4,6 +4,7 @@
 or overloaded server does; `refuse_rcpt` makes it refuse recipients for good (550).
 """
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -21,10 +22,16 @@ class Recorder:
         self.messages: list[Message] = []
         self.refuse_next = 0
         self.refuse_rcpt = False
+        self.stall_rcpt = False  # hang at RCPT (a send in progress) until cleared
+        self.stalled = 0  # how many RCPT commands have hung
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
+        if self.stall_rcpt:
+            self.stalled += 1
+            while self.stall_rcpt:
+                await asyncio.sleep(0.05)
         if self.refuse_rcpt:
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)

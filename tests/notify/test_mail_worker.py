@@ -1,11 +1,13 @@
 """Mail through a real worker: held comment → alert at a real SMTP server; outages survived."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from comments.notify.models import OutboundMail
-from comments.notify.outbox import mail_queue
+from comments.notify.outbox import mail_queue, outbox_sweep
 from tests.conftest import ARTIFACTS, purge_broker
 from tests.factories import ModeratorFactory, PostFactory
 from tests.notify.smtp import SmtpServer
@@ -75,3 +77,29 @@ def test_mail_queued_while_the_server_is_down_is_sent_once_when_it_is_back(mail_
         message=f"never sent after the server came back; log:\n{mail_worker.log()[-4000:]}",
     )
     assert len(server.messages) == 1
+
+
+def test_a_worker_killed_mid_send_leaves_a_claim_that_a_new_worker_sends_once(mail_worker, server):
+    """SIGKILL while talking to the server: the mail is not lost, and arrives exactly once."""
+    server.recorder.stall_rcpt = True
+    server.start()
+    mail_queue(key="killed:1", kind="test", to="ann@example.org", subject="Hi", text="Hello.")
+    wait_for(lambda: server.recorder.stalled, timeout=30, message="the send never started")
+    mail_worker.kill()
+    server.recorder.stall_rcpt = False
+    row = OutboundMail.objects.get(key="killed:1")
+    assert row.state == "sending"  # claimed by the dead worker, not sent
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    OutboundMail.objects.filter(pk=row.pk).update(claimed_at=an_hour_ago, created_at=an_hour_ago)
+    successor = start_worker("mail-2", ARTIFACTS / "logs", env={"EMAIL_URL": server.url})
+    try:
+        assert outbox_sweep() == 1
+        wait_for(
+            lambda: OutboundMail.objects.filter(key="killed:1", state="sent").exists(),
+            timeout=30,
+            message=f"never sent by the new worker; log:\n{successor.log()[-4000:]}",
+        )
+    finally:
+        successor.stop()
+    assert len(server.messages) == 1
+    assert OutboundMail.objects.get(key="killed:1").attempts == 2

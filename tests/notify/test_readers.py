@@ -212,3 +212,20 @@ def test_erasing_personal_data_removes_subscriptions_and_outbox_rows(api, post):
     assert not MailAddress.objects.exists()
     assert not Subscription.objects.exists()
     assert not OutboundMail.objects.filter(to__iexact="ann@example.org").exists()
+
+
+def test_a_comment_caught_by_the_submit_checks_sends_no_confirmation(post):
+    """A bot's comment (saved as spam at submit) cannot make the site mail its address."""
+    from comments.services import comment_submit
+
+    comment_submit(
+        post=post,
+        author_name="Bot",
+        author_email="victim@example.org",
+        body="Buy now",
+        status=Status.SPAM,
+        status_reason="submit check: honeypot",
+        notify_replies=True,
+    )
+    assert not OutboundMail.objects.exists()
+    assert not Subscription.objects.exists()
