@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('comments', '0001_initial'),
-        ('moderation', '0004_classifier_calibration'),
+        ('moderation', '0005_classifier_weights'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
