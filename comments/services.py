@@ -3,7 +3,9 @@
 `comment_set_status` is the only function that changes `Comment.status`; it records the
 change in the same transaction. Scoring is queued with `transaction.on_commit(...,
 robust=True)`: a broker outage after commit is logged, not an error, and the periodic
-sweep queues the comment later, so an accepted comment is never lost.
+sweep queues the comment later, so an accepted comment is never lost. Comment events
+(created, held, approved, rejected, spam, removed) are raised here and only here, the same
+way after commit, for moderator alerts, reader mail and webhooks (`moderation.events`).
 """
 
 import logging
