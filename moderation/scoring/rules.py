@@ -108,7 +108,11 @@ def well_known(model: bayes.TokenCounts, tokens: list[str]) -> bool:
 
 
 def links(facts: Facts) -> Finding | None:
-    """Links to several sites are how link spam looks; each distinct site counts."""
+    """Links to several sites are how link spam looks; each distinct site counts.
+
+    The finding caps the comment at hold unless it is mostly links or its words say spam
+    by themselves (`LINK_WORDS_PROBABILITY`): a link alone marks nothing spam.
+    """
     hosts = link_hosts(facts)
     if not hosts:
         return None
