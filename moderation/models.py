@@ -214,3 +214,32 @@ class FingerprintKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AlertPreference(models.Model):
+    """How a moderator wants to hear about held comments (no row: immediately)."""
+
+    class Alerts(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediately (at most one mail per window)"
+        DIGEST = "digest", "Once a day, in a digest"
+        OFF = "off", "Never"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preference"
+    )
+    alerts = models.CharField(max_length=10, choices=Alerts.choices, default=Alerts.IMMEDIATE)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"alerts: {self.alerts}"
+
+
+class UsedDecisionLink(models.Model):
+    """A decision link from an alert mail that has been used (each works once)."""
+
+    nonce = models.CharField(max_length=40, unique=True)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.nonce

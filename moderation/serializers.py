@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from comments.models import Comment, CommentEvent
 from comments.serializers import PublicComment
-from moderation.models import Ban, Cluster
+from moderation.models import AlertPreference, Ban, Cluster
 
 
 class HistoryEntry(serializers.ModelSerializer[CommentEvent]):
@@ -137,3 +137,9 @@ class ClusterOutput(serializers.ModelSerializer[Cluster]):
 
     def get_comment_ids(self, cluster: Cluster) -> list[int]:
         return sorted(member.comment_id for member in getattr(cluster, "queued_members", []))
+
+
+class AlertsInput(serializers.Serializer[Any]):
+    """A moderator's alert preference: every held comment at once, a daily digest, or none."""
+
+    alerts = serializers.ChoiceField(choices=AlertPreference.Alerts.choices)

@@ -52,3 +52,19 @@ def cluster_comment(comment_id: int) -> int | None:
 
     cluster = comment_cluster(comment_id=comment_id)
     return cluster.pk if cluster is not None else None
+
+
+@shared_task(name="moderation.comment_event", **TASK_OPTIONS)
+def comment_event(comment_id: int, event: str) -> int:
+    """Hand one comment event (created, held, approved, ...) to every receiver."""
+    from moderation.events import event_fan_out
+
+    return event_fan_out(comment_id=comment_id, event=event)
+
+
+@shared_task(name="moderation.alerts_digest", **TASK_OPTIONS)
+def alerts_digest() -> int:
+    """Mail each moderator who chose the digest the comments still waiting for a decision."""
+    from moderation.alerts import alerts_digest_send
+
+    return alerts_digest_send()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from moderation import api, clusters_api, sanctions_api
 
@@ -14,7 +14,13 @@ urlpatterns = [
         clusters_api.ClusterActionView.as_view(),
         name="moderation-cluster-action",
     ),
+    path(
+        "me/notifications/",
+        api.NotificationPreferenceView.as_view(),
+        name="moderation-notifications",
+    ),
     path("comments/bulk/", api.BulkView.as_view(), name="moderation-bulk"),
     path("comments/<int:pk>/", api.ModerationDetailView.as_view(), name="moderation-detail"),
     path("comments/<int:pk>/<str:action>/", api.ActionView.as_view(), name="moderation-action"),
+    path("webhooks/", include("moderation.webhooks.urls")),
 ]

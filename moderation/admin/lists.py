@@ -1,9 +1,9 @@
-"""The admin's lists: blocklist rules, reputation tables and thread breaker trips."""
+"""The admin's lists: blocklist rules, reputation, breaker trips, alert preferences."""
 
 from django.contrib import admin
 
 from moderation.admin.access import ModeratorsView
-from moderation.models import BlockRule, BreakerTrip, Reputation
+from moderation.models import AlertPreference, BlockRule, BreakerTrip, Reputation
 
 
 @admin.register(BlockRule)
@@ -28,3 +28,13 @@ class BreakerTripAdmin(ModeratorsView, admin.ModelAdmin[BreakerTrip]):
     list_display = ["post", "opened_at", "until", "reason"]
     list_select_related = ["post"]
     readonly_fields = ["post", "opened_at", "until", "reason"]
+
+
+@admin.register(AlertPreference)
+class AlertPreferenceAdmin(admin.ModelAdmin[AlertPreference]):
+    """Each moderator's choice of alerts: immediately (the default), a daily digest, or none."""
+
+    list_display = ["user", "alerts", "updated_at"]
+    list_filter = ["alerts"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]
