@@ -158,3 +158,23 @@ def _author_history(comment: Comment) -> str:
     if not counts:
         return "first comment from this address"
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+
+
+def alert_moderators(*, key: str, subject: str, text: str) -> int:
+    """Mail one notice (an automatic ban, a thread breaker) to every moderator not opted out.
+
+    Once per `key` and moderator (the outbox's unique key); returns how many were queued.
+    """
+    queued = 0
+    for moderator in moderators_to_alert():
+        if alert_preference(moderator) == Alerts.OFF:
+            continue
+        mail = mail_queue(
+            key=f"{key}:{moderator.pk}",
+            kind="alert",
+            to=moderator.email,
+            subject=subject,
+            text=text,
+        )
+        queued += mail is not None
+    return queued

@@ -3,8 +3,8 @@
 Instead of refusing every reader of a busy post (the old per-post 429s), the worker looks
 at the post's recent comments as it scores one: far more than its usual rate, or a high
 share held or spam, switches the post to pre-moderation for a cool-down. The trip is
-recorded (`Post.breaker_until`/`breaker_reason`, a `BreakerTrip` row), logged for the
-moderators, and the breaker closes by itself when the time has passed.
+recorded (`Post.breaker_until`/`breaker_reason`, a `BreakerTrip` row), logged and mailed
+to the moderators, and the breaker closes by itself when the time has passed.
 """
 
 import logging
@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment, Status
+from comments.notify.render import site_url
 from moderation.conf import moderation_setting
 from moderation.models import BreakerTrip
 
@@ -63,6 +65,17 @@ def breaker_check(post: Post, *, now: datetime, hold: float) -> str | None:
     post.breaker_until, post.breaker_reason = until, reason
     BreakerTrip.objects.create(post=post, until=until, reason=reason)
     logger.warning("thread breaker open on post %s until %s: %s", post.slug, until, reason)
+    queue = site_url(reverse("admin:moderation_queuedcomment_changelist"))
+    from moderation.alerts import alert_moderators  # alerts import the services: no cycle
+
+    alert_moderators(
+        key=f"breaker:{post.pk}:{until.isoformat()}",
+        subject=f"Thread breaker open on “{post.title}”",
+        text=(
+            f"New comments on “{post.title}” wait for a moderator until {until:%Y-%m-%d %H:%M} "
+            f"UTC: {reason}.\nThe queue: {queue}\n"
+        ),
+    )
     return reason
 
 

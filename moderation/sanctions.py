@@ -1,4 +1,5 @@
-"""Bans: create them, keep banned authors out at submit time, and ban repeat spammers.
+"""Bans: create them, keep banned authors out at submit time, and ban repeat spammers
+(moderators are told of an automatic ban by mail, as of a held comment).
 
 `ban_guard` is listed in COMMENTS["SUBMIT_GUARDS"]: the submit path asks it (one query)
 without `comments` importing moderation. A `block` ban refuses the submit with a 403; a
@@ -13,11 +14,13 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.clientip import network_of
 from comments.guard import Submission, SubmitForbidden
 from comments.models import Comment, CommentEvent, Status
+from comments.notify.render import site_url
 from moderation.conf import moderation_setting
 from moderation.models import Ban
 
@@ -197,4 +200,16 @@ def _auto_ban(rule: AutoBanRule, kind: str, value: str, match: Q) -> Ban | None:
         cause=f"{count} spam decisions for this {kind} in {days:g} days",
     )
     logger.warning("automatic shadow ban #%s on a %s: %s", ban.pk, kind, ban.cause)
+    page = site_url(reverse("admin:moderation_ban_change", args=[ban.pk]))
+    from moderation.alerts import alert_moderators  # alerts import the services: no cycle
+
+    alert_moderators(
+        key=f"autoban:{ban.pk}",
+        subject=f"Automatic shadow ban on a {kind}",
+        text=(
+            f"A {kind} was shadow-banned automatically: {ban.cause}.\n"
+            f"Banned: {value}\nUntil: {ban.expires_at or 'lifted by a moderator'}\n"
+            f"Review or lift it: {page}\n"
+        ),
+    )
     return ban

@@ -8,10 +8,11 @@ from django.utils import timezone
 from blog.models import Post
 from comments.conf import comments_setting
 from comments.models import Comment, Status
+from comments.notify.models import OutboundMail
 from moderation.breaker import Traffic, spike_reason
 from moderation.models import BreakerTrip
 from moderation.services import comment_score
-from tests.factories import CommentFactory, PostFactory
+from tests.factories import CommentFactory, ModeratorFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,9 @@ def test_what_counts_as_a_spike(seen, tripped):
 
 
 def test_a_burst_trips_the_breaker_and_holds_a_clean_comment_with_the_reason():
-    """30 comments in ten minutes on a quiet post: the next clean comment is held, and why."""
+    """30 comments in ten minutes on a quiet post: the next clean comment is held, and why;
+    moderators are mailed once."""
+    moderator = ModeratorFactory()
     post = PostFactory(slug="viral")
     crowd(post, 30)
     held = score(pending(post))
@@ -63,6 +66,9 @@ def test_a_burst_trips_the_breaker_and_holds_a_clean_comment_with_the_reason():
     assert post.breaker_reason.startswith("31 comments in 10 minutes")
     trip = BreakerTrip.objects.get()
     assert (trip.post_id, trip.reason) == (post.pk, post.breaker_reason)
+    mail = OutboundMail.objects.get(subject__startswith="Thread breaker open")
+    assert mail.to == moderator.email
+    assert post.breaker_reason in mail.text
 
 
 def test_while_open_the_breaker_is_not_tripped_twice():

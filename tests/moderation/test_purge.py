@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment, Status
+from comments.notify.models import OutboundMail
 from comments.services import comment_set_status
 from moderation.models import Ban
 from moderation.sanctions import bans_follow_up
@@ -110,6 +111,12 @@ def test_follow_up_shadow_bans_after_n_spam_decisions(moderator_api, settings):
     assert made[0].expires_at is not None
     assert bans_follow_up(comment_id=second.pk) == []  # a ban in force: nothing twice
     assert Ban.objects.count() == 2
+    told = OutboundMail.objects.filter(subject__startswith="Automatic shadow ban")
+    assert sorted(told.values_list("subject", flat=True)) == [
+        "Automatic shadow ban on a email",
+        "Automatic shadow ban on a network",
+    ]
+    assert "2 spam decisions for this email in 7 days" in told.order_by("pk").first().text
 
 
 def test_follow_up_is_off_by_default_and_ignores_the_scorer(moderator_api, settings):
