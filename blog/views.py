@@ -1,13 +1,13 @@
 """Server-rendered post list and post pages: the approved thread is readable without JS."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.defaults import page_not_found
 
 from blog.models import Post
-from comments.models import Comment, Status
+from comments.models import Comment, shown_q
 
 THREAD_LIMIT = 500
 
@@ -15,7 +15,7 @@ THREAD_LIMIT = 500
 def post_list(request: HttpRequest) -> HttpResponse:
     posts = (
         Post.objects.published()
-        .annotate(comment_count=Count("comments", filter=Q(comments__status=Status.APPROVED)))
+        .annotate(comment_count=Count("comments", filter=shown_q("comments__")))
         .prefetch_related("categories", "tags")
         .order_by("-published_at", "pk")  # GROUP BY drops Meta.ordering
     )
@@ -25,7 +25,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post.objects.published(), slug=slug)
-    thread = Comment.objects.approved().for_post(post).in_thread_order()[:THREAD_LIMIT]
+    thread = Comment.objects.shown().for_post(post).in_thread_order()[:THREAD_LIMIT]
     return render(request, "blog/post_detail.html", {"post": post, "thread": thread})
 
 

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from blog.models import Post
+from comments.conf import comments_setting
 
 PATH_STEP = 10  # digits per level of thread_path: ids up to 9,999,999,999
 
@@ -17,9 +19,29 @@ class Status(models.TextChoices):
     REMOVED = "removed", "Removed by its author"
 
 
+class Kind(models.TextChoices):
+    """What kind of comment: written by a reader, or a notice that another site linked here."""
+
+    COMMENT = "comment", "Comment"
+    PINGBACK = "pingback", "Pingback"
+    TRACKBACK = "trackback", "Trackback"
+
+
+def shown_q(prefix: str = "") -> Q:
+    """Return the condition for a comment the public sees (pingbacks only if shown)."""
+    shown = Q(**{f"{prefix}status": Status.APPROVED})
+    if not comments_setting("SHOW_PINGBACKS"):
+        shown &= Q(**{f"{prefix}type": Kind.COMMENT})
+    return shown
+
+
 class CommentQuerySet(models.QuerySet["Comment"]):
     def approved(self) -> "CommentQuerySet":
         return self.filter(status=Status.APPROVED)
+
+    def shown(self) -> "CommentQuerySet":
+        """Approved comments as the public sees them (`COMMENTS["SHOW_PINGBACKS"]`)."""
+        return self.filter(shown_q())
 
     def pending(self) -> "CommentQuerySet":
         return self.filter(status=Status.PENDING)
@@ -32,8 +54,10 @@ class CommentQuerySet(models.QuerySet["Comment"]):
 
     def unscored(self) -> "CommentQuerySet":
         """Pending comments whose current revision has no verdict from the scorer yet."""
+        # Imported comments are never scored: their decision came with them.
         return self.pending().filter(
-            Q(scored_revision__isnull=True) | Q(scored_revision__lt=models.F("revision"))
+            Q(scored_revision__isnull=True) | Q(scored_revision__lt=models.F("revision")),
+            source_system="",
         )
 
 
@@ -44,7 +68,8 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(default=0)
     # Parent's path + own zero-padded id: sorting by it gives the thread in reading order.
-    thread_path = models.CharField(max_length=255, unique=True, editable=False)
+    thread_path = models.CharField(max_length=1000, unique=True, editable=False)
+    type = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
 
     author_name = models.CharField(max_length=100)
     author_email = models.EmailField(max_length=254)
@@ -87,8 +112,17 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+    # Where an imported comment came from; all blank for comments written here.
+    source_system = models.CharField(max_length=20, blank=True)
+    source_id = models.CharField(max_length=200, blank=True)
+    source_status = models.CharField(max_length=50, blank=True)
+    source_parent = models.CharField(max_length=200, blank=True)
+    source_post = models.CharField(max_length=500, blank=True)
+    # Original fields the model has no column for (WordPress commentmeta, Disqus flags…).
+    source_extra = models.JSONField(default=dict, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -99,6 +133,14 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             models.Index(fields=["author_email", "status"], name="comment_author_history"),
             models.Index(fields=["ip_address", "status"], name="comment_ip_history"),
+        ]
+        constraints = [
+            # Running an import twice creates nothing new.
+            models.UniqueConstraint(
+                fields=["source_system", "source_id"],
+                condition=~Q(source_system=""),
+                name="comment_source_unique",
+            )
         ]
 
     def __str__(self) -> str:
@@ -127,7 +169,7 @@ class CommentEvent(models.Model):
     from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Status.choices)
     reason = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -249,7 +249,7 @@ def comments_moderate(*, ids: Iterable[int], action: str, actor: User) -> list[C
     return [comment_moderate(comment=c, action=action, actor=actor) for c in comments]
 
 
-def comment_learn(*, comment_id: int) -> str | None:
+def comment_learn(*, comment_id: int, tell_akismet: bool = True) -> str | None:
     """Bring what the scorer learned from this comment in line with its current status.
 
     Teaches the classifier (the comment's tokens) and the reputation tables (its e-mail,
@@ -285,7 +285,7 @@ def comment_learn(*, comment_id: int) -> str | None:
             Lesson.objects.create(
                 comment=comment, label=wanted, tokens=tokens, reputation_keys=keys
             )
-            if wanted == "spam" or looked_spam:
+            if tell_akismet and (wanted == "spam" or looked_spam):
                 pk, label = comment.pk, wanted
                 transaction.on_commit(lambda: _tell_akismet(pk, label), robust=True)
     return wanted
