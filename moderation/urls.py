@@ -6,5 +6,6 @@ urlpatterns = [
     path("comments/", api.QueueView.as_view(), name="moderation-queue"),
     path("comments/bulk/", api.BulkView.as_view(), name="moderation-bulk"),
     path("comments/<int:pk>/", api.ModerationDetailView.as_view(), name="moderation-detail"),
+    path("export/", api.ExportView.as_view(), name="moderation-export"),
     path("comments/<int:pk>/<str:action>/", api.ActionView.as_view(), name="moderation-action"),
 ]

@@ -44,7 +44,7 @@ def build_comment(
         source_id=source.id[:200],
         source_status=source.original_status[:50],
         source_parent=source.parent[:200],
-        source_post=source.thread[:500],
+        source_post=(source.original_post or source.thread)[:500],
         source_extra=source.extra,
     )
     return comment, source.history or [_imported_event(source)]

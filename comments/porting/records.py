@@ -63,6 +63,16 @@ class SourceComment:
     extra: dict[str, Any] = field(default_factory=dict)
     # A Threadkeeper export carries the history to restore; other formats get one event.
     history: list[ImportedEvent] | None = None
+    # The parent's (system, id) when it is not (system, parent); () for none at all.
+    link: tuple[str, ...] | None = None
+    # Where the source said the comment belonged, when that is not `thread`.
+    original_post: str = ""
+
+    def parent_key(self) -> tuple[str, str] | None:
+        """Return the (system, id) of the parent to attach this comment to, if any."""
+        if self.link is not None:
+            return (self.link[0], self.link[1]) if self.link else None
+        return (self.system, self.parent) if self.parent else None
 
 
 Record = SourceThread | SourceComment

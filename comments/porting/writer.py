@@ -10,7 +10,6 @@ nothing twice.
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django.db import transaction
 
@@ -25,7 +24,6 @@ BATCH_SIZE = 2000
 MAX_PATH_DEPTH = 99  # thread_path holds 100 steps of 10 digits
 
 Key = tuple[str, str]
-LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -144,7 +142,8 @@ class CommentWriter:
         return new
 
     def _parents_in_db(self, batch: list[Pending]) -> dict[Key, Saved]:
-        ids = {p.comment.parent for p in batch if p.comment.parent}
+        keys = [p.comment.parent_key() for p in batch]
+        ids = {key[1] for key in keys if key is not None}
         rows = Comment.objects.filter(source_id__in=ids).values_list(
             "source_system", "source_id", "pk", "post_id", "depth"
         )
@@ -157,8 +156,8 @@ class CommentWriter:
         while todo:
             ready, later = [], []
             for pending in todo:
-                parent_key = (pending.comment.system, pending.comment.parent)
-                if not pending.comment.parent or pending.orphan or parent_key in saved:
+                parent_key = pending.comment.parent_key()
+                if parent_key is None or pending.orphan or parent_key in saved:
                     ready.append(pending)
                 elif parent_key in in_batch:
                     later.append(pending)
@@ -174,8 +173,8 @@ class CommentWriter:
 
     def _save(self, ready: list[Pending], saved: dict[Key, Saved]) -> None:
         comments, histories = [], []
-        # Siblings read in date order: thread_path orders them by id, given here.
-        for pending in sorted(ready, key=lambda p: p.comment.created_at or LATEST):
+        # In file order: thread_path orders siblings by id, and exports list them in order.
+        for pending in ready:
             parent = self._parent(pending, saved)
             comment, history = build_comment(
                 pending.comment, post_id=pending.post_id, parent=parent, report=self.report
@@ -194,10 +193,10 @@ class CommentWriter:
             self.on_saved(comments)
 
     def _parent(self, pending: Pending, saved: dict[Key, Saved]) -> Saved | None:
-        source = pending.comment
-        if not source.parent or pending.orphan:
+        key = pending.comment.parent_key()
+        if key is None or pending.orphan:
             return None
-        parent = saved[(source.system, source.parent)]
+        parent = saved[key]
         if parent.post_id != pending.post_id:
             self.report.orphans += 1
             self.report.repair("reply to a comment of another thread (made top-level)")
