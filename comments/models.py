@@ -1,6 +1,9 @@
 """A comment, its place in the thread, and the record of every change of its status."""
 
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -176,3 +179,41 @@ class CommentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status} by {self.actor_label}"
+
+
+def _import_storage() -> FileSystemStorage:
+    """Uploads wait under the var folder, which the web and worker processes share."""
+    return FileSystemStorage(location=Path(settings.VAR_DIR) / "imports")
+
+
+class ImportJob(models.Model):
+    """An import started from the admin: the uploaded file, its progress, and its report."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Stopped with an error"
+
+    file = models.FileField(storage=_import_storage, upload_to="%Y/%m/%d/")
+    format = models.CharField(max_length=10, default="auto")
+    dry_run = models.BooleanField(default=False)
+    create_posts = models.BooleanField(default=False)
+    learn = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    comments_read = models.PositiveIntegerField(default=0)
+    progress = models.FloatField(default=0.0, help_text="How much of the file is read, 0 to 1.")
+    report = models.JSONField(default=dict, blank=True)
+    report_text = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import of {Path(self.file.name or '').name} ({self.get_state_display().lower()})"

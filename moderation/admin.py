@@ -182,3 +182,6 @@ class ReputationAdmin(admin.ModelAdmin[Reputation]):
     list_filter = ["kind"]
     search_fields = ["key"]
     readonly_fields = ["kind", "key", "spam", "ham", "updated_at"]
+
+
+from moderation import import_admin  # noqa: E402, F401 (registers the import page)

@@ -46,6 +46,17 @@ def learn_imported(comment_ids: list[int]) -> int:
     return len(comment_ids)
 
 
+@shared_task(
+    name="moderation.import_comments",
+    **{**TASK_OPTIONS, "soft_time_limit": 6 * 3600, "time_limit": 6 * 3600 + 60},
+)
+def import_comments(job_id: int) -> str | None:
+    """Run an import started from the admin (a re-run skips what is already saved)."""
+    from comments.porting.jobs import import_job_run
+
+    return import_job_run(job_id=job_id)
+
+
 @shared_task(name="moderation.sweep_unscored", **TASK_OPTIONS)
 def sweep_unscored() -> int:
     """Queue again every pending comment that no worker has scored in time."""

@@ -7,7 +7,7 @@ saved batch is queued once committed; the worker learns as moderator decisions t
 
 from django.db import transaction
 
-from comments.models import Comment, Status
+from comments.models import Comment, Kind, Status
 
 LEARNED = frozenset({Status.SPAM, Status.APPROVED})
 
@@ -16,7 +16,8 @@ def queue_learning(saved: list[Comment]) -> list[int]:
     """Queue the spam/ham comments of a saved batch for learning; return their ids."""
     from moderation.tasks import learn_imported
 
-    ids = [comment.pk for comment in saved if comment.status in LEARNED]
+    # Pingbacks and trackbacks are written by software, not readers: they teach nothing.
+    ids = [c.pk for c in saved if c.status in LEARNED and c.type == Kind.COMMENT]
     if ids:
         transaction.on_commit(lambda: learn_imported.delay(ids), robust=True)
     return ids
