@@ -7,6 +7,7 @@ id) are skipped, so running an import again finishes an interrupted one and crea
 nothing twice.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ BATCH_SIZE = 2000
 MAX_PATH_DEPTH = 99  # thread_path holds 100 steps of 10 digits
 
 Key = tuple[str, str]
+NOT_IN_FILE = "(thread not in the file)"
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,6 @@ class CommentWriter:
         self.posts: dict[str, int | None] = {}
         self.batch: list[Pending] = []
         self.waiting: dict[Key, list[Pending]] = defaultdict(list)
-        self.seen: set[Key] = set()
 
     def write_all(self, records: Iterable[Record]) -> None:
         for record in records:
@@ -71,11 +72,9 @@ class CommentWriter:
             self.threads.setdefault(record.key, record)
             return
         self.report.count(record)
-        key = (record.system, record.id)
-        if key in self.seen:
-            self.report.repair("the same comment id twice in the file (second one skipped)")
-            return
-        self.seen.add(key)
+        if not record.id:
+            record.id = _derived_id(record)
+            self.report.repair("no comment id (one derived from thread, author, date and text)")
         post_id = self._post_for(record.thread)
         if post_id is None:
             self.report.not_imported += 1
@@ -90,12 +89,12 @@ class CommentWriter:
             return self.posts[thread_key]
         thread = self.threads.get(thread_key)
         if thread is None:
-            thread = SourceThread(key=thread_key, title="(thread not in the file)")
-            self.report.repair("comments whose thread is not in the file")
+            thread = SourceThread(key=thread_key, title=NOT_IN_FILE)
+            self.report.repair("threads named by comments but not in the file")
         post_id = self.matcher.find(thread)
         if post_id is not None:
             self.report.threads["matched"] += 1
-        elif self.matcher.create and thread.title != "(thread not in the file)":
+        elif self.matcher.create and thread.title != NOT_IN_FILE:
             post_id = self.matcher.create_post(thread)
             self.report.threads["created"] += 1
         else:
@@ -106,7 +105,7 @@ class CommentWriter:
 
     def flush(self) -> None:
         """Save the current batch (and the waiting replies whose parents it holds)."""
-        batch, self.batch = self.batch, []
+        batch, self.batch = self._unique(self.batch), []
         batch += self._released(batch)
         with transaction.atomic():
             new = self._not_yet_imported(batch)
@@ -114,14 +113,31 @@ class CommentWriter:
             self._save_in_levels(new, saved)
 
     def close(self) -> None:
+        """Save the rest; a reply whose parent never came goes top-level, its replies under it."""
         self.flush()
-        orphans = [pending for group in self.waiting.values() for pending in group]
+        left = [pending for group in self.waiting.values() for pending in group]
+        present = {(p.comment.system, p.comment.id) for p in left}
+        for parent_key, group in self.waiting.items():
+            if parent_key not in present:
+                self.report.orphans += len(group)
+                for pending in group:
+                    pending.orphan = True
         self.waiting.clear()
-        for pending in orphans:
-            pending.orphan = True
-        self.report.orphans += len(orphans)
-        self.batch = orphans
+        self.batch = left
         self.flush()
+
+    def _unique(self, batch: list[Pending]) -> list[Pending]:
+        """Drop a second comment with the same id (across batches, the database check does)."""
+        keys: set[Key] = set()
+        unique = []
+        for pending in batch:
+            key = (pending.comment.system, pending.comment.id)
+            if key in keys:
+                self.report.repair("the same comment id twice in the file (the second skipped)")
+            else:
+                keys.add(key)
+                unique.append(pending)
+        return unique
 
     def _released(self, batch: list[Pending]) -> list[Pending]:
         released: list[Pending] = []
@@ -150,7 +166,11 @@ class CommentWriter:
         return {(system, sid): Saved(pk, post, depth) for system, sid, pk, post, depth in rows}
 
     def _save_in_levels(self, batch: list[Pending], saved: dict[Key, Saved]) -> None:
-        """Save parents before replies: each round saves every comment whose parent is known."""
+        """Save parents before replies: each round saves every comment whose parent is known.
+
+        A comment whose parent is neither saved nor in the batch waits (and so do its own
+        replies, a round later); comments left naming only each other are a loop, broken.
+        """
         in_batch = {(p.comment.system, p.comment.id) for p in batch}
         todo = batch
         while todo:
@@ -163,7 +183,8 @@ class CommentWriter:
                     later.append(pending)
                 else:
                     self.waiting[parent_key].append(pending)
-            if not ready:  # a loop of replies: no way in but to break it
+                    in_batch.discard((pending.comment.system, pending.comment.id))
+            if not ready and all(p.comment.parent_key() in in_batch for p in later):
                 self.report.orphans += len(later)
                 for pending in later:
                     pending.orphan = True
@@ -205,3 +226,10 @@ class CommentWriter:
             self.report.repair(f"replies deeper than {MAX_PATH_DEPTH} levels (made top-level)")
             return None
         return parent
+
+
+def _derived_id(comment: SourceComment) -> str:
+    """Return an id that the same comment gets on every run (for the idempotency key)."""
+    when = comment.created_at.isoformat() if comment.created_at else ""
+    text = "\x1f".join((comment.thread, comment.author_name, when, comment.body))
+    return "sha1:" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()

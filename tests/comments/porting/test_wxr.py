@@ -214,3 +214,53 @@ def test_pingbacks_are_shown_only_when_the_setting_says(wp_post: Post) -> None:
     assert not Comment.objects.shown().filter(type="pingback").exists()
     with override_settings(COMMENTS={"SHOW_PINGBACKS": True}):
         assert Comment.objects.shown().filter(type="pingback").count() == 1
+
+
+def small_wxr(tmp_path: Path, comments: list[tuple[str, str]]) -> Path:
+    """A WXR with one post (wordpress_id 4127) and comments given as (id, parent)."""
+    body = "".join(
+        f"<wp:comment>{f'<wp:comment_id>{cid}</wp:comment_id>' if cid else ''}"
+        f"<wp:comment_author>A</wp:comment_author><wp:comment_content>c{n}</wp:comment_content>"
+        f"<wp:comment_approved>1</wp:comment_approved>"
+        f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
+        for n, (cid, parent) in enumerate(comments)
+    )
+    path = tmp_path / "small.xml"
+    path.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.1/"><channel><item>'
+        f"<title>T</title><wp:post_id>4127</wp:post_id>{body}</item></channel></rss>"
+    )
+    return path
+
+
+def test_replies_to_an_orphan_stay_under_it(wp_post: Post, tmp_path: Path) -> None:
+    """Only the comment whose parent is missing goes top-level; its replies keep their place."""
+    report = run_import(small_wxr(tmp_path, [("3", "2"), ("2", "1"), ("4", "3")]))
+    assert report["orphans"] == 1
+    depths = dict(Comment.objects.values_list("source_id", "depth"))
+    assert depths == {"2": 0, "3": 1, "4": 2}
+
+
+def test_a_comment_without_an_id_gets_a_stable_one(wp_post: Post, tmp_path: Path) -> None:
+    """The derived id is the same on the next run, so nothing is imported twice."""
+    path = small_wxr(tmp_path, [("", "0"), ("7", "0")])
+    first = run_import(path)
+    second = run_import(path)
+    assert first["created"] == 2
+    assert second["created"] == 0
+    assert first["repairs"]["no comment id (one derived from thread, author, date and text)"]
+
+
+def test_the_same_id_twice_is_saved_once_and_reported(wp_post: Post, tmp_path: Path) -> None:
+    """Two comments claiming id 5: the first is kept, the repair is counted."""
+    report = run_import(small_wxr(tmp_path, [("5", "0"), ("5", "0")]))
+    assert report["comments"] == 2
+    assert report["created"] == 1
+    assert report["repairs"]["the same comment id twice in the file (the second skipped)"] == 1
+
+
+def test_a_reply_loop_is_broken_not_lost(wp_post: Post, tmp_path: Path) -> None:
+    """Comments naming each other as parent are both saved, as orphans."""
+    report = run_import(small_wxr(tmp_path, [("8", "9"), ("9", "8")]))
+    assert report["created"] == 2
+    assert report["orphans"] == 2
