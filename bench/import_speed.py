@@ -131,10 +131,9 @@ def run_import(
 
 
 def _postgres(base: str, name: str, action: str) -> None:
-    sql = (
-        f'{action} DATABASE "{name}"' if action == "CREATE" else f'DROP DATABASE IF EXISTS "{name}"'
-    )
-    subprocess.run(["psql", base, "-qc", sql], check=True)
+    """Create or drop database `name` on the server of URL `base` (through its postgres db)."""
+    sql = f'CREATE DATABASE "{name}"' if action == "CREATE" else f'DROP DATABASE IF EXISTS "{name}"'
+    subprocess.run(["psql", base.rsplit("/", 1)[0] + "/postgres", "-qc", sql], check=True)
 
 
 def main() -> None:
@@ -143,6 +142,7 @@ def main() -> None:
     parser.add_argument("--postgres-db", help="database to create on DATABASE_URL's server")
     parser.add_argument("--formats", default="wxr,disqus")
     parser.add_argument("--sanitizer", default="bleach", choices=["bleach", "nh3"])
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     for fmt in args.formats.split(","):
@@ -151,7 +151,9 @@ def main() -> None:
             print(f"writing {path} ...")
             (write_wxr if fmt == "wxr" else write_disqus)(path, args.comments)
         size = path.stat().st_size / 1e6
-        targets = [("sqlite", f"sqlite:///{OUT / f'bench-{fmt}.sqlite3'}")]
+        targets = (
+            [] if args.skip_sqlite else [("sqlite", f"sqlite:///{OUT / f'bench-{fmt}.sqlite3'}")]
+        )
         if args.postgres_db and os.environ.get("DATABASE_URL", "").startswith("postgres"):
             base = os.environ["DATABASE_URL"]
             targets.append(("postgresql", base.rsplit("/", 1)[0] + "/" + args.postgres_db))
