@@ -1,6 +1,7 @@
 """Turn one source comment into an unsaved `Comment` and its history, repairing what it must."""
 
 import ipaddress
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
@@ -17,16 +18,25 @@ from comments.tokens import avatar_hash
 ANONYMOUS = "Anonymous"
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What a reply needs of its saved parent."""
+
+    pk: int
+    post_id: int
+    depth: int
+
+
 def build_comment(
-    source: SourceComment, *, post_id: int, parent: object, report: ImportReport
+    source: SourceComment, *, post_id: int, parent: Saved | None, report: ImportReport
 ) -> tuple[Comment, list[ImportedEvent]]:
     """Return the comment to save and its history (the file's own, or one "imported" event)."""
     email = _email(source, report)
     ip = _ip(source, report)
     comment = Comment(
         post_id=post_id,
-        parent_id=getattr(parent, "pk", None),
-        depth=getattr(parent, "depth", -1) + 1,
+        parent_id=parent.pk if parent else None,
+        depth=parent.depth + 1 if parent else 0,
         type=source.type if source.type in Kind.values else Kind.COMMENT,
         author_name=_name(source, report),
         author_email=email,

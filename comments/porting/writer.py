@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from comments.models import Comment
-from comments.porting.build import build_comment
+from comments.porting.build import Saved, build_comment
 from comments.porting.posts import PostMatcher
 from comments.porting.records import Record, SourceComment, SourceThread
 from comments.porting.report import ImportReport
@@ -26,15 +26,6 @@ MAX_PATH_DEPTH = 99  # thread_path holds 100 steps of 10 digits
 
 Key = tuple[str, str]
 NOT_IN_FILE = "(thread not in the file)"
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What a reply needs of its saved parent."""
-
-    pk: int
-    post_id: int
-    depth: int
 
 
 @dataclass
