@@ -159,3 +159,15 @@ def test_the_api_refuses_everyone_else(api: APIClient, user_api: APIClient) -> N
 def test_the_api_says_when_the_post_is_unknown(moderator_api: APIClient) -> None:
     """?post= naming no post answers 404."""
     assert moderator_api.get("/api/v1/moderation/export/?post=nope").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_export_laid_out_by_another_tool_is_read_whole(tmp_path: Path) -> None:
+    """The same document pretty-printed (not one comment per line) restores the same."""
+    build_corpus()
+    original = export()
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(original, indent=2, ensure_ascii=False))
+    Post.objects.all().delete()
+    run_import(pretty, "--create-posts")
+    assert without_ids(export()) == without_ids(original)
