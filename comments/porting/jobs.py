@@ -44,6 +44,7 @@ def import_job_run(*, job_id: int) -> str | None:
         return _finish(job, state=ImportJob.State.FAILED, error=str(exc))
     report.learned = len(learned)
     job.report, job.report_text = report.as_json(), report.as_text()
+    job.comments_read = report.comments
     if report.error:
         return _finish(job, state=ImportJob.State.FAILED, error=report.error)
     job.file.delete(save=False)  # the export holds readers' addresses: not kept once imported
@@ -52,6 +53,16 @@ def import_job_run(*, job_id: int) -> str | None:
 
 def _finish(job: ImportJob, *, state: str, error: str) -> str:
     job.state, job.error, job.finished_at, job.progress = state, error, timezone.now(), 1.0
-    job.save()
+    job.save(
+        update_fields=[
+            "state",
+            "error",
+            "finished_at",
+            "progress",
+            "report",
+            "report_text",
+            "comments_read",
+        ]
+    )
     logger.info("import job %s: %s", job.pk, state)
     return state
