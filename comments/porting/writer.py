@@ -8,11 +8,14 @@ nothing twice.
 """
 
 import hashlib
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from comments.models import Comment
 from comments.porting.build import Saved, build_comment
@@ -140,20 +143,15 @@ class CommentWriter:
         return released
 
     def _not_yet_imported(self, batch: list[Pending]) -> list[Pending]:
-        ids = {p.comment.id for p in batch}
-        done = set(
-            Comment.objects.filter(source_id__in=ids).values_list("source_system", "source_id")
-        )
-        new = [p for p in batch if (p.comment.system, p.comment.id) not in done]
+        keys = [(p.comment.system, p.comment.id) for p in batch]
+        done = set(_by_source(keys).values_list("source_system", "source_id"))
+        new = [p for p, key in zip(batch, keys, strict=True) if key not in done]
         self.report.existing += len(batch) - len(new)
         return new
 
     def _parents_in_db(self, batch: list[Pending]) -> dict[Key, Saved]:
-        keys = [p.comment.parent_key() for p in batch]
-        ids = {key[1] for key in keys if key is not None}
-        rows = Comment.objects.filter(source_id__in=ids).values_list(
-            "source_system", "source_id", "pk", "post_id", "depth"
-        )
+        keys = {key for p in batch if (key := p.comment.parent_key()) is not None}
+        rows = _by_source(keys).values_list("source_system", "source_id", "pk", "post_id", "depth")
         return {(system, sid): Saved(pk, post, depth) for system, sid, pk, post, depth in rows}
 
     def _save_in_levels(self, batch: list[Pending], saved: dict[Key, Saved]) -> None:
@@ -217,6 +215,24 @@ class CommentWriter:
             self.report.repair(f"replies deeper than {MAX_PATH_DEPTH} levels (made top-level)")
             return None
         return parent
+
+
+def _by_source(keys: Iterable[Key]) -> QuerySet[Comment]:
+    """Return the comments with these (system, id) keys, looked up through the unique index.
+
+    The index is partial (imported comments only): its condition is repeated in the query,
+    or SQLite would not use it and scan the table once per batch.
+    """
+    by_system: dict[str, set[str]] = defaultdict(set)
+    for system, ident in keys:
+        by_system[system].add(ident)
+    if not by_system:
+        return Comment.objects.none()
+    condition = reduce(
+        operator.or_,
+        (Q(source_system=system, source_id__in=ids) for system, ids in by_system.items()),
+    )
+    return Comment.objects.filter(condition).exclude(source_system="").order_by()
 
 
 def _derived_id(comment: SourceComment) -> str:
