@@ -52,9 +52,7 @@ def detect_format(path: Path) -> str:
     if text.startswith("<"):
         if "<disqus" in text:
             return "disqus"
-        if "<rss" in text and "wordpress.org/export" in text:
-            return "wxr"
-        if "<rss" in text:
+        if "<rss" in text and ("wordpress.org/export" in text or "<wp:" in text):
             return "wxr"
     if text.startswith("{"):
         if '"format"' in text[:200] and "threadkeeper" in text[:200]:

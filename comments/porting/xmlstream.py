@@ -99,7 +99,3 @@ def events(stream: BinaryIO, report: ImportReport) -> Iterator[tuple[str, Elemen
             f"the file declares entities or a DTD ({type(exc).__name__}), which no comment "
             "export needs; refused for safety"
         ) from exc
-
-
-def text(element: Element | None) -> str:
-    return (element.text or "").strip() if element is not None else ""
