@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0002_comment_source'),
+        ('comments', '0003_comment_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
