@@ -264,3 +264,12 @@ def test_a_reply_loop_is_broken_not_lost(wp_post: Post, tmp_path: Path) -> None:
     report = run_import(small_wxr(tmp_path, [("8", "9"), ("9", "8")]))
     assert report["created"] == 2
     assert report["orphans"] == 2
+
+
+def test_replies_deeper_than_max_depth_are_kept(wp_post: Post, tmp_path: Path) -> None:
+    """Imported history is not refused: a chain of ten stays ten levels deep."""
+    chain = [(str(n), str(n - 1) if n > 1 else "0") for n in range(1, 11)]
+    run_import(small_wxr(tmp_path, chain))
+    assert max(Comment.objects.values_list("depth", flat=True)) == 9
+    ordered = list(Comment.objects.in_thread_order().values_list("source_id", flat=True))
+    assert ordered == [str(n) for n in range(1, 11)]
