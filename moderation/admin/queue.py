@@ -4,7 +4,6 @@ The list decides by keyboard without reloading (static/moderation/queue.js posts
 moderation API); the change page decides one comment and can go on to the next.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
@@ -15,17 +14,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from blog.models import Post
 from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
 from moderation.admin.health import health_context
+from moderation.admin.notices import expected_rates, queue_notices
 from moderation.models import Ban, QueuedComment, Reputation
-from moderation.scoring.store import calibration_current
 from moderation.services import ACTIONS, comment_moderate, thresholds_in_effect
 from moderation.stats import moderation_stats
 
@@ -178,7 +175,7 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
             "title": "Moderation queue",
             "thresholds_note": note,
             "is_nav_sidebar_enabled": False,
-            "workbench_notices": _notices(),
+            "workbench_notices": queue_notices(),
             **(extra_context or {}),
         }
         return super().changelist_view(request, context)
@@ -307,32 +304,3 @@ def _ban_links(comment: QueuedComment) -> list[tuple[str, str]]:
         (label, f"{add}?{urlencode({'kind': kind, 'value': value, 'reason': reason})}")
         for label, kind, value in targets
     ]
-
-
-def _notices() -> list[str]:
-    """What moderators are told above the queue: open thread breakers, recent automatic bans."""
-    now = timezone.now()
-    notices = [
-        f"Thread breaker open on “{title}” until {until:%H:%M} UTC: {reason}."
-        for title, until, reason in Post.objects.filter(breaker_until__gt=now).values_list(
-            "title", "breaker_until", "breaker_reason"
-        )[:5]
-    ]
-    automatic = Ban.objects.filter(created_at__gte=now - timedelta(days=7)).exclude(cause="")
-    count = automatic.count()
-    if count:
-        notices.append(f"{count} automatic ban(s) in the last 7 days; see Bans.")
-    return notices
-
-
-def expected_rates() -> str:
-    """Return the rates the calibration expects on new comments, 95% intervals, or ''."""
-    calibrated = calibration_current()
-    found = calibrated.expected if calibrated else {}
-    names = {"fpr": "readers marked spam", "recall": "spam caught", "held": "held"}
-    cells = [
-        f"{label} {found[key][0]:.1%} ({found[key][1]:.1%}-{found[key][2]:.1%})"
-        for key, label in names.items()
-        if isinstance(found.get(key), list) and len(found[key]) == 3
-    ]
-    return f" Expected on new comments: {', '.join(cells)}." if cells else ""
