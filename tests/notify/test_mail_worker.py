@@ -57,8 +57,14 @@ def test_a_held_comment_reaches_each_moderator_as_one_alert(mail_worker, server,
     [message] = server.messages
     assert message["To"] == moderator.email
     assert "Held for moderation" in message["Subject"]
-    row = OutboundMail.objects.get()
+    # The server has the message a moment before the worker records it as sent.
+    row = wait_for(
+        lambda: OutboundMail.objects.filter(state="sent").first(),
+        timeout=30,
+        message=f"the sent mail was never recorded; worker log:\n{mail_worker.log()[-4000:]}",
+    )
     assert (row.state, row.attempts) == ("sent", 1)
+    assert OutboundMail.objects.count() == 1
 
 
 def test_mail_queued_while_the_server_is_down_is_sent_once_when_it_is_back(mail_worker, server):
