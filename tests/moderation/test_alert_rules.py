@@ -105,3 +105,28 @@ def test_the_alert_digest_lists_what_an_alert_rule_marked_spam(
     assert alerts_digest_send() == 1
     [digest] = OutboundMail.objects.filter(to=moderator.email, kind="digest")
     assert "Caught by alert rule: blocklisted domain: pills.example (marked spam)" in digest.text
+
+
+def test_the_alert_flag_is_off_by_default_and_set_in_the_admin(admin_client):
+    """A new rule does not alert; the admin's add form and list turn the flag on."""
+    added = admin_client.post(
+        "/admin/moderation/blockrule/add/",
+        {"kind": "word", "pattern": "casino*", "action": "spam", "note": ""},
+    )
+    assert added.status_code == 302
+    rule = BlockRule.objects.get(pattern="casino*")
+    assert rule.alert is False
+    listing = admin_client.get("/admin/moderation/blockrule/")
+    assert 'name="form-0-alert"' in listing.content.decode()
+    admin_client.post(
+        "/admin/moderation/blockrule/",
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(rule.pk),
+            "form-0-alert": "on",
+            "_save": "Save",
+        },
+    )
+    rule.refresh_from_db()
+    assert rule.alert is True
