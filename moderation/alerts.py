@@ -13,7 +13,9 @@ history and decision links that open a confirm page (see moderation.decisions).
 import logging
 from typing import Any
 
+from celery.schedules import crontab
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
@@ -98,6 +100,16 @@ def alerts_digest_send() -> int:
     """Mail every digest that has comments waiting (the daily beat task)."""
     streams = BatchItem.objects.filter(stream__startswith="digest:")
     return sum(batch_flush(s, force=True) for s in set(streams.values_list("stream", flat=True)))
+
+
+def digest_schedule() -> crontab:
+    """When beat sends the daily digest: on the hour MODERATION["DIGEST_HOUR"], server time."""
+    hour = moderation_setting("DIGEST_HOUR")
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise ImproperlyConfigured(
+            f'MODERATION["DIGEST_HOUR"] must be a whole hour from 0 to 23, not {hour!r}.'
+        )
+    return crontab(minute=0, hour=hour)
 
 
 def alert_mail(stream: str, comment_ids: list[int], key: str) -> bool:
