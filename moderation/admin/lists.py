@@ -8,8 +8,9 @@ from moderation.models import AlertPreference, BlockRule, BreakerTrip, Reputatio
 
 @admin.register(BlockRule)
 class BlockRuleAdmin(admin.ModelAdmin[BlockRule]):
-    list_display = ["pattern", "kind", "action", "note", "created_at"]
-    list_filter = ["kind", "action"]
+    list_display = ["pattern", "kind", "action", "alert", "note", "created_at"]
+    list_editable = ["alert"]
+    list_filter = ["kind", "action", "alert"]
     search_fields = ["pattern", "note"]
 
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('comments', '0001_initial'),
-        ('moderation', '0008_breaker_trips'),
+        ('moderation', '0009_breaker_trips'),
     ]
 
     operations = [

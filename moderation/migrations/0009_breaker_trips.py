@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blog', '0002_post_breaker'),
-        ('moderation', '0007_bans'),
+        ('moderation', '0008_bans'),
     ]
 
     operations = [

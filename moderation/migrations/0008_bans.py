@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0006_alertpreference_useddecisionlink'),
+        ('moderation', '0007_blockrule_alert'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
