@@ -33,7 +33,7 @@ if not settings.configured:
         },
     )
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

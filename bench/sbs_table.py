@@ -17,7 +17,7 @@ def cell(value: float, digits: int = 1) -> str:
 
 
 def ratio(a: float, b: float) -> str:
-    return "—" if math.isnan(a) or math.isnan(b) or not b else f"{a / b:.2f}×"
+    return "—" if math.isnan(a) or math.isnan(b) or not b else f"{a / b:.2f}x"
 
 
 def table(figures: Figures, verdicts: dict[str, str], args: argparse.Namespace, load: str) -> str:
@@ -34,7 +34,7 @@ def table(figures: Figures, verdicts: dict[str, str], args: argparse.Namespace, 
             cell(m("floor", "get rps")),
             cell(m(pg, "get rps")),
             cell(m(emb, "get rps")),
-            "≥ 0.7× floor",
+            "≥ 0.7x floor",
             ratio(m(pg, "get rps"), m("floor", "get rps")),
         ),
         (
@@ -43,7 +43,7 @@ def table(figures: Figures, verdicts: dict[str, str], args: argparse.Namespace, 
             cell(m("floor", "get cpu"), 2),
             cell(m(pg, "get cpu"), 2),
             cell(m(emb, "get cpu"), 2),
-            "≤ 1.4× floor",
+            "≤ 1.4x floor",
             ratio(m(pg, "get cpu"), m("floor", "get cpu")),
         ),
         (
@@ -52,7 +52,7 @@ def table(figures: Figures, verdicts: dict[str, str], args: argparse.Namespace, 
             cell(m("floor", "304 rps")),
             cell(m(pg, "304 rps")),
             cell(m(emb, "304 rps")),
-            "≥ 0.7× floor",
+            "≥ 0.7x floor",
             ratio(m(pg, "304 rps"), m("floor", "304 rps")),
         ),
         (
@@ -70,7 +70,7 @@ def table(figures: Figures, verdicts: dict[str, str], args: argparse.Namespace, 
             cell(m("floor", "post rps")) + " (validate only)",
             cell(m(pg, "post rps")),
             cell(m(emb, "post rps")),
-            "≥ 1.5× Isso",
+            "≥ 1.5x Isso",
             ratio(m(pg, "post rps"), m("isso", "post rps")),
         ),
         (
@@ -79,7 +79,7 @@ def table(figures: Figures, verdicts: dict[str, str], args: argparse.Namespace, 
             cell(m("floor", "post cpu"), 2),
             f"{cell(m(pg, 'post cpu'), 2)} (web {cell(m(pg, 'post web cpu'), 2)})",
             f"{cell(m(emb, 'post cpu'), 2)} (web {cell(m(emb, 'post web cpu'), 2)})",
-            "≤ 0.67× Isso",
+            "≤ 0.67x Isso",
             ratio(m(pg, "post cpu"), m("isso", "post cpu")),
         ),
     ]
@@ -88,7 +88,7 @@ def table(figures: Figures, verdicts: dict[str, str], args: argparse.Namespace, 
         "service (embedded) | goal | service PG ratio |"
     )
     lines = [
-        f"{args.rounds} × {args.seconds:g} s round-robin, medians; {args.connections} "
+        f"{args.rounds} x {args.seconds:g} s round-robin, medians; {args.connections} "
         f"connections; gunicorn 2 sync workers each; load average after: {load}",
         "",
         head,

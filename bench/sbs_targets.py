@@ -129,7 +129,9 @@ def start_floor(folder: Path, payload: bytes) -> Target:
         "PYTHONPATH": str(ROOT),
     }
     target = Target("floor", port, "/thread/", "/thread/", SERVICE_POST, env=env)
-    target.web.append(gunicorn(sys.executable, "bench.sbs_floor:application", port, env, folder, "floor"))
+    target.web.append(
+        gunicorn(sys.executable, "bench.sbs_floor:application", port, env, folder, "floor")
+    )
     wait_until(lambda: port_open(port), 30, "the floor app did not start")
     target.etag = fetch(target.url(target.get))[2]
     return target
@@ -164,7 +166,9 @@ def service_env(name: str, folder: Path, db: str, redis: tuple[str, str] | None)
 def helper(env: dict[str, str], *args: str) -> str:
     """Run bench/sbs_service.py in the service's environment; return what it printed."""
     argv = [sys.executable, str(ROOT / "bench" / "sbs_service.py"), *args]
-    return subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        argv, env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def start_service(

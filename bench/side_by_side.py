@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import sbs_load, sbs_targets  # noqa: E402
-from bench.load import ROOT, redis_urls, stop  # noqa: E402
-from bench.sbs_targets import Target  # noqa: E402
+from bench import sbs_load, sbs_targets
+from bench.load import ROOT, redis_urls, stop
+from bench.sbs_targets import Target
 
 SERVICES = ("service-pg", "service-embedded")
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -102,9 +102,11 @@ def start(args: argparse.Namespace, stack: ExitStack, folder: Path) -> tuple[lis
 
 def one_run(target: Target, scenario: str, args: argparse.Namespace, figures: Figures) -> None:
     """Load one server with one scenario; append its req/s and CPU ms per request."""
-    path = {"get": target.get, "plain": target.get_plain, "304": target.get}[scenario] if (
-        scenario != "post"
-    ) else target.post
+    path = (
+        {"get": target.get, "plain": target.get_plain, "304": target.get}[scenario]
+        if (scenario != "post")
+        else target.post
+    )
     headers = {"If-None-Match": target.etag} if scenario == "304" else {}
     web = [c.pid for c in target.web]
     workers = [c.pid for c in target.workers]
@@ -178,7 +180,9 @@ def main() -> int:
     from bench.sbs_table import table
 
     print(table(figures, verdicts, args, sbs_load.load_average()))
-    (folder / "figures.json").write_text(json.dumps({f"{k[0]}|{k[1]}": v for k, v in figures.items()}))
+    (folder / "figures.json").write_text(
+        json.dumps({f"{k[0]}|{k[1]}": v for k, v in figures.items()})
+    )
     return 0
 
 

@@ -91,6 +91,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, minus the health-check round trip on a connection just used.
+    DATABASES["default"]["ENGINE"] = "blog.pgbackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The worker is another process: tests need a file, not an in-memory database,
     # and IMMEDIATE transactions make concurrent writers wait instead of failing.
@@ -108,7 +111,7 @@ _cache_url = os.environ.get("CACHE_URL", "")
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "blog.cache.RedisCache",
             "LOCATION": _cache_url,
         }
     }

@@ -2,9 +2,9 @@
 
 The only module that imports bleach, nh3 or Markdown. Pure: no Django imports. bleach is
 the default backend; nh3 (Rust's ammonia, maintained) is the second one, chosen with
-`backend="nh3"` (the `COMMENTS["SANITIZER"]` setting). A bleach `Cleaner` is not
-thread-safe: one per process serves gunicorn sync workers and Celery's prefork pool; a
-threaded server gets one per thread through `threading.local`.
+`backend="nh3"` (the `COMMENTS["SANITIZER"]` setting). A bleach `Cleaner` and a Markdown
+converter are not thread-safe and cost more to build than to use: one per thread (through
+`threading.local`) serves gunicorn sync workers, Celery's prefork pool and threaded servers.
 """
 
 import html
@@ -97,11 +97,23 @@ def _cleaners() -> tuple[bleach.Cleaner, bleach.Cleaner]:
     return _local.cleaners  # type: ignore[no-any-return]
 
 
+def _markdown() -> markdown.Markdown:
+    """Return this thread's Markdown converter: building one costs more than a conversion."""
+    converter: markdown.Markdown | None = getattr(_local, "markdown", None)
+    if converter is None:
+        converter = _local.markdown = markdown.Markdown(
+            extensions=MARKDOWN_EXTENSIONS, output_format="html"
+        )
+    return converter
+
+
 def markdown_to_html(source: str) -> str:
     """Render Markdown (raw HTML inside it passes through, to be cleaned next)."""
+    converter = _markdown()
     try:
-        return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+        return converter.reset().convert(source)
     except RecursionError:
+        _local.markdown = None  # left halfway through a document: build a fresh one next time
         # Python-Markdown recurses once per nesting level ("1. 1. 1. ..." nests a list per
         # marker): a short hostile body must not be a 500. Show it as plain text instead.
         return "<p>" + html.escape(source).replace("\n", "<br>\n") + "</p>"

@@ -78,6 +78,9 @@ def validate_body_text(value: str) -> str:
     return value
 
 
+_NO_AVATAR = "0" * 32
+
+
 class PublicComment(serializers.ModelSerializer[Comment]):
     """A comment as anyone may see it: no e-mail, IP, user agent or score."""
 
@@ -101,9 +104,18 @@ class PublicComment(serializers.ModelSerializer[Comment]):
         read_only_fields = fields
 
     def get_avatar_url(self, comment: Comment) -> str:
-        path = reverse("comments:avatar", kwargs={"digest": comment.avatar_hash or "0" * 32})
+        # One reverse() and one absolute URI per serializer, not per comment: a page of a
+        # thread serializes up to 200 comments with the same child serializer.
+        prefix, suffix = self.__dict__.get("_avatar_parts") or self._avatar_parts_for()
+        return f"{prefix}{comment.avatar_hash or _NO_AVATAR}{suffix}"
+
+    def _avatar_parts_for(self) -> tuple[str, str]:
+        path = reverse("comments:avatar", kwargs={"digest": _NO_AVATAR})
         request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        url = request.build_absolute_uri(path) if request else path
+        prefix, _, suffix = url.rpartition(_NO_AVATAR)
+        self.__dict__["_avatar_parts"] = (prefix, suffix)
+        return prefix, suffix
 
 
 class OwnComment(PublicComment):
