@@ -20,7 +20,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 POST_LUA = """
 local n = 0
-local tid = 0
+tid = tid or 0  -- set per thread by setup() (a global: thread:set writes globals)
 local threads = 0
 local nonce = "x"
 function setup(thread)

@@ -145,6 +145,8 @@ else:
         "socket_timeout": 2,
         "socket_connect_timeout": 2,
     }
+# Keep database connections across tasks (blog/celery.py closes the unsound or old ones).
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_IGNORE_RESULT = True

@@ -87,14 +87,14 @@ def _own_checks(submission: Submission) -> str | None:
         raise SubmitRefused(f"Your comment was not accepted: {bot}.", field="form_token")
     if bot:
         return bot
-    refusal = checks.duplicate_check(
-        post_id=submission.post_id, body=submission.body, author_email=submission.author_email
+    refusal = checks.history_check(
+        post_id=submission.post_id,
+        body=submission.body,
+        author_email=submission.author_email,
+        ip_address=submission.ip_address,
     )
-    if refusal and refusal.action == "reject":
+    if refusal and refusal.action == "reject" and refusal.duplicate:
         raise SubmitRefused("You already posted this comment here.", field="body")
-    refusal = refusal or checks.flood_check(
-        author_email=submission.author_email, ip_address=submission.ip_address
-    )
     if refusal and refusal.action == "reject":
         raise SubmitThrottled(
             f"Too many comments: {refusal.reason}. Please wait and try again.",

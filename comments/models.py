@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from blog.models import Post
 
@@ -98,6 +99,8 @@ class Comment(models.Model):
             models.Index(fields=["post", "status", "thread_path"], name="comment_thread_page"),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             models.Index(fields=["author_email", "status"], name="comment_author_history"),
+            # Submit checks match the author case-insensitively (duplicates, floods).
+            models.Index(Upper("author_email"), "created_at", name="comment_author_recent"),
             models.Index(fields=["ip_address", "status"], name="comment_ip_history"),
         ]
 
