@@ -161,6 +161,17 @@ def run_all(targets: list[Target], args: argparse.Namespace) -> tuple[Figures, d
     return figures, verdicts
 
 
+def widget_size() -> str:
+    """Return what a reader's browser fetches for the widget before any interaction."""
+    import gzip
+
+    static = ROOT / "comments" / "static" / "comments"
+    sizes = {n: len(gzip.compress((static / n).read_bytes(), 9)) for n in ("embed.js", "embed.css")}
+    total = sum(sizes.values())
+    parts = ", ".join(f"{name} {size / 1024:.1f}" for name, size in sizes.items())
+    return f"widget loaded before interaction: {total / 1024:.1f} KB gzipped ({parts})"
+
+
 def main() -> int:
     args = options()
     folder = Path(tempfile.mkdtemp(prefix="tk-sbs-"))
@@ -180,6 +191,7 @@ def main() -> int:
     from bench.sbs_table import table
 
     print(table(figures, verdicts, args, sbs_load.load_average()))
+    print(widget_size())
     (folder / "figures.json").write_text(
         json.dumps({f"{k[0]}|{k[1]}": v for k, v in figures.items()})
     )
