@@ -166,9 +166,10 @@ def service_env(name: str, folder: Path, db: str, redis: tuple[str, str] | None)
 def helper(env: dict[str, str], *args: str) -> str:
     """Run bench/sbs_service.py in the service's environment; return what it printed."""
     argv = [sys.executable, str(ROOT / "bench" / "sbs_service.py"), *args]
-    return subprocess.run(
-        argv, env=env, cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"bench/sbs_service.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
 
 
 def start_service(
