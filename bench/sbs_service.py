@@ -2,6 +2,7 @@
 
     python bench/sbs_service.py seed COMMENTS      migrate; the read post with COMMENTS approved
     python bench/sbs_service.py verdicts SINCE     submit → verdict times of the write post (JSON)
+    python bench/sbs_service.py unscored SINCE     how many of those still wait for a verdict
     python bench/sbs_service.py filler ROWS        ROWS approved comments on other posts
 
 The read post's thread is written through the production sanitizer, nested as readers
@@ -118,12 +119,29 @@ def verdicts(since: str) -> None:
     print(json.dumps({"waits": waits, "unscored": unscored}))
 
 
+def unscored(since: str) -> None:
+    """Print how many write-post comments created after `since` still wait for a verdict."""
+    from comments.models import Comment
+
+    print(
+        Comment.objects.filter(
+            post__slug=WRITE_SLUG,
+            created_at__gte=datetime.fromisoformat(since),
+            scored_at__isnull=True,
+        ).count()
+    )
+
+
 def main() -> None:
     setup()
     command, value = sys.argv[1], sys.argv[2]
-    {"seed": lambda: seed(int(value)), "verdicts": lambda: verdicts(value)}.get(
-        command, lambda: filler(int(value))
-    )()
+    commands = {
+        "seed": lambda: seed(int(value)),
+        "verdicts": lambda: verdicts(value),
+        "unscored": lambda: unscored(value),
+        "filler": lambda: filler(int(value)),
+    }
+    commands[command]()
 
 
 if __name__ == "__main__":

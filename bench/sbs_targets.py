@@ -195,6 +195,13 @@ def start_service(
     return target
 
 
+def wait_for_verdicts(target: Target, since: str, limit: float = 180) -> None:
+    """Wait until the worker has scored every comment the last POST run submitted."""
+    deadline = time.monotonic() + limit
+    while int(helper(target.env, "unscored", since).strip() or 0) and time.monotonic() < deadline:
+        time.sleep(1)
+
+
 def verdict_waits(target: Target, since: str) -> tuple[list[float], int]:
     found = json.loads(helper(target.env, "verdicts", since))
     return found["waits"], found["unscored"]

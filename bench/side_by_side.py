@@ -111,6 +111,7 @@ def one_run(target: Target, scenario: str, args: argparse.Namespace, figures: Fi
     web = [c.pid for c in target.web]
     workers = [c.pid for c in target.workers]
     before = (sum(map(sbs_load.group_cpu, web)), sum(map(sbs_load.group_cpu, workers)))
+    started_at = datetime.now(UTC).isoformat()
     result = sbs_load.run(
         target.url(path),
         seconds=args.seconds,
@@ -121,6 +122,8 @@ def one_run(target: Target, scenario: str, args: argparse.Namespace, figures: Fi
         template=target.post_template,
     )
     if scenario == "post":
+        if target.workers:  # the worker's CPU counts until it has scored all of them
+            sbs_targets.wait_for_verdicts(target, started_at)
         sbs_load.settle([*web, *workers])
     web_cpu = sum(map(sbs_load.group_cpu, web)) - before[0]
     worker_cpu = sum(map(sbs_load.group_cpu, workers)) - before[1]
