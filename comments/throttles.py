@@ -58,12 +58,17 @@ class _SettingRateThrottle(SimpleRateThrottle):
         return max(1.0, getattr(self, "wait_seconds", float(self.duration or 1)))
 
 
-def _wait(previous: int, count: int, limit: int, fraction: float) -> float:
-    """Return how much of a window passes before one more request fits, with no new ones."""
-    if count < limit and previous:
-        drops_at = 1 - (limit - count) / previous  # when the previous window weighs less
-        return max(drops_at - fraction, 0.0)
-    return 1 - fraction + max(0.0, 1 - limit / count if count else 0.0)
+def _wait(previous: int, current: int, limit: int, fraction: float) -> float:
+    """Return the share of a window until one more request fits, if no other comes.
+
+    `current` counts this window's accepted requests. At most one window: Retry-After
+    stays within the rate's period, as DRF's own throttles answer.
+    """
+    if current < limit and previous:  # wait for the previous window to weigh less
+        needed = 1 - (limit - current - 1) / previous
+        return min(1.0, max(needed - fraction, 0.0))
+    needed = 1 - (limit - 1) / current if current else 0.0  # this window must age instead
+    return min(1.0, 1 - fraction + max(0.0, needed))
 
 
 def window_hit(key: str, previous_key: str, ttl: int) -> tuple[int, int]:
