@@ -11,10 +11,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.load import ROOT, free_port, gunicorn_version, port_open, spawn, wait_until
+from bench.load import ROOT, free_port, gunicorn_version, port_open, spawn, stop, wait_until
 from bench.sbs_service import READ_SLUG, WRITE_SLUG
 
 ISSO_POST = (
@@ -102,7 +104,13 @@ def start_isso(python: str, folder: Path, comments: int) -> Target:
     )
     target.get_plain = target.get + "&plain=1"
     target.web.append(gunicorn(python, "isso.run:application", port, env, folder, "isso"))
-    wait_until(lambda: port_open(port), 30, "isso did not start")
+    with stopped_on_failure(target):
+        wait_until(lambda: port_open(port), 30, "isso did not start")
+        _seed_isso(target, comments)
+    return target
+
+
+def _seed_isso(target: Target, comments: int) -> None:
     made: list[int] = []
     for n in range(comments):
         data: dict[str, object] = {
@@ -114,7 +122,6 @@ def start_isso(python: str, folder: Path, comments: int) -> Target:
         if n % 4 == 3:
             data["parent"] = made[n // 2]
         made.append(json.loads(fetch(target.url(f"/new?uri=/{READ_SLUG}"), data)[1])["id"])
-    return target
 
 
 # --- the framework floor
@@ -132,8 +139,9 @@ def start_floor(folder: Path, payload: bytes) -> Target:
     target.web.append(
         gunicorn(sys.executable, "bench.sbs_floor:application", port, env, folder, "floor")
     )
-    wait_until(lambda: port_open(port), 30, "the floor app did not start")
-    target.etag = fetch(target.url(target.get))[2]
+    with stopped_on_failure(target):
+        wait_until(lambda: port_open(port), 30, "the floor app did not start")
+        target.etag = fetch(target.url(target.get))[2]
     return target
 
 
@@ -190,9 +198,21 @@ def start_service(
     worker += ["-n", f"{name}@%h", "--concurrency", str(concurrency)]
     worker += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
     target.workers.append(spawn(f"{name}-worker", worker, env, folder))
-    wait_until(lambda: port_open(port), 30, f"{name}: gunicorn did not start")
-    target.etag = fetch(target.url(target.get))[2]
+    with stopped_on_failure(target):
+        wait_until(lambda: port_open(port), 30, f"{name}: gunicorn did not start")
+        target.etag = fetch(target.url(target.get))[2]
     return target
+
+
+@contextmanager
+def stopped_on_failure(target: Target) -> Iterator[None]:
+    """Stop what `target` started if it fails before the runner knows about it."""
+    try:
+        yield
+    except BaseException:
+        for child in target.children():
+            stop(child)
+        raise
 
 
 def wait_for_verdicts(target: Target, since: str, limit: float = 180) -> None:
