@@ -36,14 +36,16 @@ def decide(
     thresholds: Thresholds,
     trusted: bool = False,
     force: str | None = None,
+    cap: str | None = None,
 ) -> Decision:
     """Return the decision for a comment with `score` on a post moderated in `mode`.
 
     `mode` "post" publishes unless the scorer objects; "pre" holds everything for a
     moderator except comments from trusted authors that the scorer finds clean.
     `force` ("hold" or "spam") comes from an operator's blocklist and wins over the score.
+    `cap` "hold": the scorer had too little evidence, so a spam score is only held.
     """
-    if force == "spam" or score >= thresholds.spam:
+    if force == "spam" or (score >= thresholds.spam and cap != "hold"):
         return Decision.SPAM
     if force == "hold" or score >= thresholds.hold:
         return Decision.HOLD
