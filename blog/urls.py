@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from blog import api, api_docs, health, views
+from comments import feeds
 
 blog_patterns = (
     [
@@ -28,6 +29,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    path("moderation/", include("moderation.page_urls")),
+    path("notify/", include("comments.notify.urls")),
     path("api/v1/", include(api_patterns)),
+    path("feeds/comments/", feeds.SiteCommentsFeed(), name="comments-feed"),
+    path("feeds/posts/<slug:slug>/comments/", feeds.PostCommentsFeed(), name="post-comments-feed"),
     path("", include(blog_patterns)),
 ]

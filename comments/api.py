@@ -175,6 +175,7 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
             ),
             status=Status.SPAM if spam_reason else Status.PENDING,
             status_reason=f"submit check: {spam_reason}" if spam_reason else "submitted",
+            notify_replies=values["notify_replies"],
         )
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from blog.models import Post
 from comments.conf import comments_setting
 from comments.models import Comment
+from comments.notify.services import reader_personal_data_erase
 from moderation.tasks import forget_person
 
 ERASED_NAME = "deleted"
@@ -116,6 +117,7 @@ def comments_erase_personal_data(*, email: str, keep_bodies: bool = False) -> in
         # queued: the erasure is done when the command returns. Before the update, which
         # clears the IP addresses the task looks up.
         forget_person(email)
+        reader_personal_data_erase(email=email)
         count: int = comments.update(**changes)
         _touch_posts(post_ids)
     return count

@@ -3,7 +3,9 @@
 `comment_set_status` is the only function that changes `Comment.status`; it records the
 change in the same transaction. Scoring is queued with `transaction.on_commit(...,
 robust=True)`: a broker outage after commit is logged, not an error, and the periodic
-sweep queues the comment later, so an accepted comment is never lost.
+sweep queues the comment later, so an accepted comment is never lost. Comment events
+(created, held, approved, rejected, spam, removed) are raised here and only here, the same
+way after commit, for moderator alerts, reader mail and webhooks (`moderation.events`).
 """
 
 import logging
@@ -27,6 +29,13 @@ from comments.tokens import avatar_hash, new_edit_token, token_matches
 logger = logging.getLogger(__name__)
 
 EDITABLE_STATUSES = frozenset({Status.PENDING, Status.APPROVED})
+# The event a change to each status raises (after commit) for alerts, mail and webhooks.
+STATUS_EVENTS: dict[str, str] = {
+    Status.APPROVED: "comment.approved",
+    Status.REJECTED: "comment.rejected",
+    Status.SPAM: "comment.spam",
+    Status.REMOVED: "comment.removed",
+}
 
 
 class CommentError(Exception):
@@ -73,6 +82,7 @@ def comment_submit(
     context: RequestContext | None = None,
     status: str = Status.PENDING,
     status_reason: str = "submitted",
+    notify_replies: bool = False,
 ) -> Submitted:
     """Sanitize and save a new comment as pending, and queue it for scoring after commit."""
     if not post.comments_open:
@@ -110,6 +120,11 @@ def comment_submit(
             actor_label="author",
             reason="submitted",
         )
+        _raise_event(comment.pk, "comment.created")
+        if notify_replies and status != Status.SPAM:
+            from comments.notify.services import subscription_add
+
+            subscription_add(comment=comment)
         if status != Status.PENDING:
             comment_set_status(
                 comment=comment, to=status, actor_label="submit checks", reason=status_reason
@@ -189,7 +204,17 @@ def comment_set_status(
             actor=actor,
         )
         _touch_post(comment.post_id)
+        if to in STATUS_EVENTS:
+            _raise_event(comment.pk, STATUS_EVENTS[to])
     return True
+
+
+def comment_hold(*, comment: Comment, also_save: Sequence[str] = ()) -> None:
+    """Keep a scored comment pending for a moderator (saving `also_save`), and say so."""
+    with transaction.atomic(savepoint=False):
+        if also_save:
+            comment.save(update_fields=list(also_save))
+        _raise_event(comment.pk, "comment.held")
 
 
 def comment_check_token(comment: Comment, token: str | None) -> bool:
@@ -250,6 +275,15 @@ def _record(
 def _touch_post(post_id: int) -> None:
     """Mark the post's thread as changed (the thread endpoint's ETag depends on it)."""
     Post.objects.filter(pk=post_id).update(comments_changed_at=timezone.now())
+
+
+def _raise_event(comment_id: int, event: str) -> None:
+    """Queue the event once the change is committed; a broker outage is logged, not raised."""
+    from moderation.tasks import comment_event
+
+    job = partial(comment_event.delay, comment_id, event)
+    job.__qualname__ = "comment_event.delay"  # type: ignore[attr-defined]
+    transaction.on_commit(job, robust=True)
 
 
 def _enqueue_scoring(comment: Comment) -> None:

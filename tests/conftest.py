@@ -14,6 +14,8 @@ from comments.pages import pages_forget
 from tests.factories import ModeratorFactory, PostFactory, UserFactory
 from tests.workers import Child, start_worker
 
+pytest_plugins = ["tests.notify.smtp"]  # the `smtp` fixture: a real SMTP server on loopback
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
@@ -79,7 +81,8 @@ def published_tasks() -> Iterator[list[tuple[str, tuple]]]:
 def purge_broker() -> None:
     """Drop messages left in the test broker by an earlier, interrupted run."""
     with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        for queue in ("celery", "events", "webhooks"):
+            conn.default_channel.queue_purge(queue)
 
 
 @pytest.fixture
