@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blog', '0001_initial'),
-        ('comments', '0002_ip_labels'),
+        ('comments', '0004_import_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
