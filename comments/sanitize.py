@@ -1,10 +1,16 @@
-"""Turn what a reader typed into safe HTML: Markdown, then an allowlist sanitizer.
+"""Turn Markdown into safe HTML: a reader's comment, or an author's post.
 
 The only module that imports bleach, nh3 or Markdown. Pure: no Django imports. bleach is
 the default backend; nh3 (Rust's ammonia, maintained) is the second one, chosen with
 `backend="nh3"` (the `COMMENTS["SANITIZER"]` setting). A bleach `Cleaner` is not
 thread-safe: one per process serves gunicorn sync workers and Celery's prefork pool; a
 threaded server gets one per thread through `threading.local`.
+
+Two profiles. Comments are user content: a narrow allowlist, a newline is a line break
+(readers type that way), and every link is marked `rel="nofollow ugc noopener"`. Posts
+are the author's Markdown: standard paragraphs (hard-wrapped source stays one paragraph),
+headings, images, tables and fenced code, and the author's links carry no rel. Posts are
+still sanitized (an author's account can be taken over), with the wider allowlist.
 """
 
 import html
@@ -13,6 +19,7 @@ import threading
 import unicodedata
 from collections.abc import MutableMapping
 from functools import partial
+from typing import Any
 
 import bleach
 import markdown
@@ -39,6 +46,7 @@ COMMENT_TAGS = frozenset(
     }
 )
 POST_TAGS = COMMENT_TAGS | {
+    "h1",
     "h2",
     "h3",
     "h4",
@@ -56,31 +64,57 @@ POST_TAGS = COMMENT_TAGS | {
     "figcaption",
 }
 COMMENT_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"]}
-POST_ATTRIBUTES = {**COMMENT_ATTRIBUTES, "img": ["src", "alt", "title", "width", "height"]}
+POST_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "img": ["src", "alt", "title", "width", "height"],
+}
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 Attrs = MutableMapping[tuple[str | None, str], str]
 MARKDOWN_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
+POST_MARKDOWN_EXTENSIONS = ["fenced_code", "sane_lists", "tables"]
 
 # Characters that render as nothing or reorder text: used to fake names and hide words.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 
 
-def _set_rel(attrs: Attrs, new: bool = False) -> Attrs:
-    """Linkify callback: every link, typed or found in text, gets our rel and no target."""
+def _set_rel(attrs: Attrs, new: bool = False) -> Attrs | None:
+    """Linkify callback for comments: every link gets our rel and no target.
+
+    A link whose address the sanitizer dropped (`[x](javascript:...)`) becomes its text:
+    an `<a>` without href would still look like a link that goes nowhere.
+    """
+    if (None, "href") not in attrs:
+        return None
     attrs[(None, "rel")] = LINK_REL
     attrs.pop((None, "target"), None)
     return attrs
 
 
-def _bleach_cleaner(tags: frozenset[str], attributes: dict[str, list[str]]) -> bleach.Cleaner:
+def _author_link(attrs: Attrs, new: bool = False) -> Attrs | None:
+    """Linkify callback for posts: the author's links keep no rel and no target."""
+    if (None, "href") not in attrs:
+        return None
+    attrs.pop((None, "rel"), None)
+    attrs.pop((None, "target"), None)
+    return attrs
+
+
+def _link_callback(*, for_post: bool) -> Any:
+    """Return the linkify callback; Any, since bleach's stubs miss that None drops a link."""
+    return _author_link if for_post else _set_rel
+
+
+def _bleach_cleaner(*, for_post: bool) -> bleach.Cleaner:
+    callback = _link_callback(for_post=for_post)
     return bleach.Cleaner(
-        tags=tags,
-        attributes=attributes,
+        tags=POST_TAGS if for_post else COMMENT_TAGS,
+        attributes=POST_ATTRIBUTES if for_post else COMMENT_ATTRIBUTES,
         protocols=PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})],
+        filters=[partial(LinkifyFilter, callbacks=[callback], skip_tags={"pre", "code"})],
     )
 
 
@@ -90,17 +124,15 @@ _local = threading.local()
 def _cleaners() -> tuple[bleach.Cleaner, bleach.Cleaner]:
     """Return this thread's (comment, post) cleaners, built once per thread."""
     if not hasattr(_local, "cleaners"):
-        _local.cleaners = (
-            _bleach_cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES),
-            _bleach_cleaner(POST_TAGS, POST_ATTRIBUTES),
-        )
+        _local.cleaners = (_bleach_cleaner(for_post=False), _bleach_cleaner(for_post=True))
     return _local.cleaners  # type: ignore[no-any-return]
 
 
-def markdown_to_html(source: str) -> str:
+def markdown_to_html(source: str, *, for_post: bool = False) -> str:
     """Render Markdown (raw HTML inside it passes through, to be cleaned next)."""
+    extensions = POST_MARKDOWN_EXTENSIONS if for_post else MARKDOWN_EXTENSIONS
     try:
-        return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+        return markdown.markdown(source, extensions=extensions, output_format="html")
     except RecursionError:
         # Python-Markdown recurses once per nesting level ("1. 1. 1. ..." nests a list per
         # marker): a short hostile body must not be a 500. Show it as plain text instead.
@@ -108,7 +140,7 @@ def markdown_to_html(source: str) -> str:
 
 
 def clean_html(html: str, *, backend: str = "bleach", for_post: bool = False) -> str:
-    """Return `html` reduced to the allowlist, links made safe and marked nofollow/ugc."""
+    """Return `html` reduced to the allowlist, links made safe (comments: nofollow/ugc)."""
     if backend == "nh3":
         return _nh3_clean(html, for_post=for_post)
     if backend != "bleach":
@@ -125,11 +157,11 @@ def _nh3_clean(html: str, *, for_post: bool) -> str:
         tags=set(tags),
         attributes={tag: set(names) - {"rel"} for tag, names in attributes.items()},
         url_schemes=set(PROTOCOLS),
-        link_rel=LINK_REL,
+        link_rel=None if for_post else LINK_REL,
         strip_comments=True,
     )
     # No skip_tags here: bleach's Linker double-escapes entities inside skipped tags.
-    return bleach.linkifier.Linker(callbacks=[_set_rel]).linkify(cleaned)
+    return bleach.linkifier.Linker(callbacks=[_link_callback(for_post=for_post)]).linkify(cleaned)
 
 
 def render_comment(source: str, *, backend: str = "bleach") -> str:
@@ -138,8 +170,9 @@ def render_comment(source: str, *, backend: str = "bleach") -> str:
 
 
 def render_post(source: str, *, backend: str = "bleach") -> str:
-    """Return the HTML for a blog post body (a wider allowlist: headings, images, tables)."""
-    return clean_html(markdown_to_html(source), backend=backend, for_post=True).strip()
+    """Return the HTML for a post body: the author's Markdown, through the post allowlist."""
+    html = markdown_to_html(source, for_post=True)
+    return clean_html(html, backend=backend, for_post=True).strip()
 
 
 def strip_invisible(text: str) -> str:
