@@ -187,6 +187,49 @@ def plain_text(text: str) -> str:
     return " ".join(text.split())
 
 
+# What a URL's path, query and fragment may hold raw (RFC 3986 pchar, "/", "?", "#" and
+# "%" before two hex digits), minus the single quote: a page, feed or e-mail that puts the
+# address in an attribute never meets a quote, an angle bracket or a space.
+_URL_RAW = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&()*+,;=:@/?#"
+)
+_URL_HOST = re.compile(r"^(?:[a-z0-9_.-]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$")
+_HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
+
+
+def web_url_normalise(url: str) -> str | None:
+    """Return `url` as a plain http(s) address, or None when it is not one.
+
+    Scheme and host are lower-cased, a host must be a name or an IP (no user:password@),
+    and everything after it that a URL may not hold raw is percent-encoded:
+    `https://example.com/'><script>` becomes `https://example.com/%27%3E%3Cscript%3E`.
+    """
+    url = url.strip()
+    if not is_safe_web_url(url):
+        return None
+    scheme, rest = url.split("://", 1)
+    cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    host, tail = rest[:cut].lower(), rest[cut:]
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    if not _URL_HOST.match(host):
+        return None
+    return f"{scheme.lower()}://{host}{_percent_encode(tail)}"
+
+
+def _percent_encode(text: str) -> str:
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _URL_RAW or (ch == "%" and _HEX2.match(text, i + 1)):
+            out.append(ch)
+        else:
+            out.extend(f"%{byte:02X}" for byte in ch.encode("utf-8", "surrogatepass"))
+    return "".join(out)
+
+
 def is_safe_web_url(url: str) -> bool:
     """Whether `url` is an absolute http(s) address with a host, and nothing else."""
     match = re.match(r"^https?://([^/?#\s]+)", url, flags=re.IGNORECASE)

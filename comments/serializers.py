@@ -38,11 +38,15 @@ class CommentInput(serializers.Serializer[Any]):
         if not value:
             return ""
         check_length(value, "MAX_URL_LENGTH")
-        if not sanitize.is_safe_web_url(value):
+        normalised = sanitize.web_url_normalise(value)
+        if normalised is None:
             raise serializers.ValidationError(
-                "Enter a web address starting with http:// or https://."
+                "Enter a web address starting with http:// or https://, "
+                "such as https://example.com/ (no user name or password in it)."
             )
-        return value
+        # Stored percent-encoded: whatever templates it later never meets a quote or a '<'.
+        check_length(normalised, "MAX_URL_LENGTH")
+        return normalised
 
     def validate_body(self, value: str) -> str:
         return validate_body_text(value)

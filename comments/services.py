@@ -27,6 +27,9 @@ from comments.tokens import avatar_hash, new_edit_token, token_matches
 logger = logging.getLogger(__name__)
 
 EDITABLE_STATUSES = frozenset({Status.PENDING, Status.APPROVED})
+# Who the history names when a submit-time check (honeypot, form timing, duplicate, flood)
+# stores a comment as spam. Its author is shown it as pending, so they may change it too.
+SUBMIT_CHECKS = "submit checks"
 
 
 class CommentError(Exception):
@@ -112,7 +115,7 @@ def comment_submit(
         )
         if status != Status.PENDING:
             comment_set_status(
-                comment=comment, to=status, actor_label="submit checks", reason=status_reason
+                comment=comment, to=status, actor_label=SUBMIT_CHECKS, reason=status_reason
             )
         else:
             _enqueue_scoring(comment)
@@ -142,11 +145,21 @@ def comment_edit(*, comment: Comment, token: str | None, body: str) -> Comment:
 
 
 def comment_remove(*, comment: Comment, token: str | None) -> Comment:
-    """Withdraw a comment at its author's request (inside the edit window)."""
+    """Withdraw a comment at its author's request (inside the edit window).
+
+    Re-read under the row lock, like every change of status: a scoring task or a
+    moderator may have decided the comment since the caller read it.
+    """
     _check_author(comment, token)
-    comment_set_status(
-        comment=comment, to=Status.REMOVED, actor_label="author", reason="withdrawn by its author"
-    )
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _check_author(comment, token)
+        comment_set_status(
+            comment=comment,
+            to=Status.REMOVED,
+            actor_label="author",
+            reason="withdrawn by its author",
+        )
     return comment
 
 
@@ -202,8 +215,22 @@ def _check_author(comment: Comment, token: str | None) -> None:
         raise EditNotAllowed("A valid X-Edit-Token header is required to change this comment.")
     if comment.edit_expires_at is None or timezone.now() >= comment.edit_expires_at:
         raise EditNotAllowed("The edit window for this comment has closed.")
-    if comment.status not in EDITABLE_STATUSES:
-        raise EditNotAllowed(f"A comment that is {comment.status} can no longer be changed.")
+    if comment.status not in EDITABLE_STATUSES and not _caught_at_submit(comment):
+        # Never "spam": its author is shown the comment as pending (see OwnComment).
+        what = "This comment" if comment.status == Status.SPAM else f"A {comment.status} comment"
+        raise EditNotAllowed(f"{what} can no longer be changed.")
+
+
+def _caught_at_submit(comment: Comment) -> bool:
+    """Whether a submit-time check, not the scorer or a moderator, made this comment spam.
+
+    Such a comment reads as pending to its author (see `OwnComment`), so they may edit it
+    (it is scored again) or withdraw it, exactly as a pending one.
+    """
+    if comment.status != Status.SPAM:
+        return False
+    last = comment.history.order_by("-created_at", "-pk").first()
+    return last is not None and last.to_status == Status.SPAM and last.actor_label == SUBMIT_CHECKS
 
 
 def _reply_depth(*, post: Post, parent: Comment | None) -> int:

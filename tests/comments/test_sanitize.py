@@ -357,3 +357,29 @@ def test_markdown_nesting_bombs_render_as_plain_text(bomb, backend):
     html = sanitize.render_comment(bomb, backend=backend)
     assert html.startswith("<p>1. 1.") or html.startswith("<p>+ +")
     assert problems(html, tags=sanitize.COMMENT_TAGS, attributes=sanitize.COMMENT_ATTRIBUTES) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [
+        ("https://ann.example", "https://ann.example"),
+        ("HTTPS://Ann.Example/Blog?x=1&y=2#top", "https://ann.example/Blog?x=1&y=2#top"),
+        (
+            "https://example.com/'><script>alert(1)</script>",
+            "https://example.com/%27%3E%3Cscript%3Ealert(1)%3C/script%3E",
+        ),
+        ('https://ann.example/?q="x"', "https://ann.example/?q=%22x%22"),
+        ("https://ann.example/caf%C3%A9", "https://ann.example/caf%C3%A9"),
+        ("https://ann.example/café", "https://ann.example/caf%C3%A9"),
+        ("https://ann.example/100%", "https://ann.example/100%25"),
+        ("https://bücher.example/", "https://xn--bcher-kva.example/"),
+        ("https://[2001:db8::1]:8443/x", "https://[2001:db8::1]:8443/x"),
+        ("https://user:secret@ann.example/", None),
+        ("https://ann.example<script>/", None),
+        ('https://ann.example"onmouseover=x/', None),
+        ("javascript:alert(1)", None),
+    ],
+)
+def test_author_urls_are_stored_percent_encoded_or_refused(url, stored):
+    """A website keeps no raw quote, angle bracket or non-ASCII; a strange host is refused."""
+    assert sanitize.web_url_normalise(url) == stored
