@@ -27,6 +27,7 @@ from comments.serializers import (
     PreviewInput,
     PublicComment,
     SubmittedComment,
+    input_limits,
 )
 from comments.throttles import (
     PreviewThrottle,
@@ -255,11 +256,21 @@ class FormTokenView(APIView):
     """A signed timestamp for the widget's form (the submit-time timing check)."""
 
     @extend_schema(
-        responses=inline_serializer("FormToken", {"form_token": serializers.CharField()})
+        responses=inline_serializer(
+            "FormToken",
+            {
+                "form_token": serializers.CharField(),
+                "limits": serializers.DictField(
+                    child=serializers.IntegerField(),
+                    help_text="The longest value each submit field accepts, in characters.",
+                ),
+            },
+        )
     )
     def get(self, request: Request) -> Response:
         return Response(
-            {"form_token": checks.form_token_issue()}, headers={"Cache-Control": "no-store"}
+            {"form_token": checks.form_token_issue(), "limits": input_limits()},
+            headers={"Cache-Control": "no-store"},
         )
 
 
