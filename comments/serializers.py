@@ -9,7 +9,6 @@ from comments import sanitize
 from comments.conf import comments_setting
 from comments.models import Comment, Status
 
-
 # Each field's length limit is one setting, read at call time: the API's validation, its
 # schema and the widget's form (which reads `input_limits()` from the form-token answer).
 INPUT_LIMITS = {
