@@ -127,6 +127,9 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
         self, request: Request, values: dict[str, Any], parent: Comment | None, ip: str | None
     ) -> services.Submitted:
         bot = _submit_checks(request, values, self.blog_post.pk, ip)
+        without_form_token = checks.form_token_missing(
+            form_token=values["form_token"], api_client=request.auth is not None
+        )
         return services.comment_submit(
             post=self.blog_post,
             author_name=values["author_name"],
@@ -142,6 +145,7 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
             ),
             status=Status.SPAM if bot else Status.PENDING,
             status_reason=f"submit check: {bot}" if bot else "submitted",
+            without_form_token=without_form_token,
         )
 
 

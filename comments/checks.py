@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from comments.conf import comments_setting
 from comments.models import Comment, Status
@@ -51,6 +52,27 @@ def bot_check(*, honeypot: str, form_token: str, api_client: bool) -> str | None
     if age > comments_setting("FORM_MAX_SECONDS"):
         return "form token has expired; reload the page"
     return None
+
+
+def form_token_missing(*, form_token: str, api_client: bool) -> bool:
+    """Whether an anonymous submit came without a form token, to be scored as a signal.
+
+    Raises a 400 on `form_token` when COMMENTS["FORM_TOKEN_MISSING"] is "require"; False
+    when it is "allow", or for a client with an API token.
+    """
+    if form_token or api_client:
+        return False
+    action = comments_setting("FORM_TOKEN_MISSING")
+    if action == "require":
+        raise ValidationError(
+            {
+                "form_token": [
+                    "This site needs a form token: GET /api/v1/form-token/ when you show "
+                    "the form and send its form_token with the comment (or use an API token)."
+                ]
+            }
+        )
+    return bool(action == "score")
 
 
 def duplicate_check(*, post_id: int, body: str, author_email: str) -> Refusal | None:

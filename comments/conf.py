@@ -27,6 +27,11 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     # second value, the token is stale.
     "FORM_MIN_SECONDS": 3,
     "FORM_MAX_SECONDS": 24 * 3600,
+    # An anonymous submit without a form token skips the timing check (API clients with a
+    # token never need one): "allow" lets it be, "score" adds a small spam signal with its
+    # reason (the comment is scored as usual and may be held), "require" answers 400 on
+    # form_token, telling the client to fetch one from /api/v1/form-token/.
+    "FORM_TOKEN_MISSING": "score",
     # The same body from the same author e-mail on the same post within this many seconds
     # is a duplicate (0 = no check): "reject" answers 400, "spam" saves it as spam.
     "DUPLICATE_WINDOW_SECONDS": 24 * 3600,
@@ -87,6 +92,7 @@ MODERATION_DEFAULTS: dict[str, Any] = {
         "moderation.scoring.rules.author_history",
         "moderation.scoring.rules.ip_history",
         "moderation.scoring.rules.blocklist",
+        "moderation.scoring.rules.form_token_missing",
         "moderation.akismet.akismet_check",
     ],
     # Comments still unscored after this many seconds are queued again by the sweep.

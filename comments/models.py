@@ -70,6 +70,9 @@ class Comment(models.Model):
     user_agent = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
 
+    # An anonymous submit that carried no form token (a spam signal; see FORM_TOKEN_MISSING).
+    sent_without_form_token = models.BooleanField(default=False, editable=False)
+
     edit_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     edit_expires_at = models.DateTimeField(null=True, blank=True)
 

@@ -76,6 +76,7 @@ def comment_submit(
     context: RequestContext | None = None,
     status: str = Status.PENDING,
     status_reason: str = "submitted",
+    without_form_token: bool = False,
 ) -> Submitted:
     """Sanitize and save a new comment as pending, and queue it for scoring after commit."""
     if not post.comments_open:
@@ -101,6 +102,7 @@ def comment_submit(
             user_agent=context.user_agent[:500],
             referrer=context.referrer[:500],
             edit_token_hash=token_hash,
+            sent_without_form_token=without_form_token,
             edit_expires_at=timezone.now()
             + timedelta(seconds=comments_setting("EDIT_WINDOW_SECONDS")),
         )
