@@ -65,8 +65,7 @@ class CommentInput(serializers.Serializer[Any]):
         normalised = sanitize.web_url_normalise(value)
         if normalised is None:
             raise serializers.ValidationError(
-                "Enter a web address starting with http:// or https://, "
-                "such as https://example.com/ (no user name or password in it)."
+                "Enter a web address starting with http:// or https://."
             )
         # Stored percent-encoded: whatever templates it later never meets a quote or a '<'.
         check_length(normalised, "MAX_URL_LENGTH")
