@@ -45,7 +45,8 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     "FLOOD_MAX_PER_AUTHOR": 20,
     "FLOOD_MAX_PER_IP": None,
     "FLOOD_ACTION": "reject",
-    # Upper bounds on what a reader can send.
+    # Upper bounds on what a reader can send (the API and the widget's form both read
+    # them; names up to 200 characters fit the database column).
     "MAX_BODY_LENGTH": 10_000,
     "MAX_NAME_LENGTH": 80,
     "MAX_URL_LENGTH": 500,

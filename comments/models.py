@@ -46,7 +46,7 @@ class Comment(models.Model):
     # Parent's path + own zero-padded id: sorting by it gives the thread in reading order.
     thread_path = models.CharField(max_length=255, unique=True, editable=False)
 
-    author_name = models.CharField(max_length=100)
+    author_name = models.CharField(max_length=200)  # COMMENTS["MAX_NAME_LENGTH"] up to 200
     author_email = models.EmailField(max_length=254)
     author_url = models.URLField(max_length=500, blank=True)
     avatar_hash = models.CharField(max_length=64, blank=True, editable=False)
