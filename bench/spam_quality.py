@@ -30,9 +30,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from comments.conf import FALLBACK_THRESHOLDS, MODERATION_DEFAULTS  # noqa: E402
 from moderation import calibration  # noqa: E402
 from moderation.calibration import Outcome, choose_thresholds, evaluate  # noqa: E402
+from moderation.conf import FALLBACK_THRESHOLDS, MODERATION_DEFAULTS  # noqa: E402
 from moderation.scoring import Facts, score_facts  # noqa: E402
 from moderation.scoring import classifier as bayes  # noqa: E402
 from moderation.scoring import text as textmod  # noqa: E402

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from blog.models import Post
 from comments import checks, idempotency, sanitize, services
 from comments.clientip import client_ip
 from comments.conf import comments_setting
+from comments.guard import Submission, submit_guard
 from comments.models import Comment, Status
 from comments.schema import IDEMPOTENCY_KEY
 from comments.serializers import (
@@ -126,8 +127,19 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
     def _checked_submit(
         self, request: Request, values: dict[str, Any], parent: Comment | None, ip: str | None
     ) -> services.Submitted:
-        bot = _submit_checks(request, values, self.blog_post.pk, ip)
-        without_form_token = checks.form_token_missing(
+        spam_reason = submit_guard(
+            submission=Submission(
+                post_id=self.blog_post.pk,
+                author_email=values["author_email"],
+                body=values["body"],
+                ip_address=ip,
+                user_id=request.user.pk if request.user.is_authenticated else None,
+                honeypot=values["homepage"],
+                form_token=values["form_token"],
+                api_client=request.auth is not None,
+            )
+        )
+        without_form_token = checks.form_token_scored(
             form_token=values["form_token"], api_client=request.auth is not None
         )
         return services.comment_submit(
@@ -143,37 +155,12 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 referrer=request.META.get("HTTP_REFERER", ""),
             ),
-            status=Status.SPAM if bot else Status.PENDING,
-            status_reason=f"submit check: {bot}" if bot else "submitted",
+            status=Status.SPAM if spam_reason else Status.PENDING,
+            status_reason=(
+                f"{services.SUBMIT_CHECK_REASON}{spam_reason}" if spam_reason else "submitted"
+            ),
             without_form_token=without_form_token,
         )
-
-
-def _submit_checks(
-    request: Request, values: dict[str, Any], post_id: int, ip: str | None
-) -> str | None:
-    """Run the submit-time checks: raise for a refusal set to "reject"; return a spam reason."""
-    bot = checks.bot_check(
-        honeypot=values["homepage"],
-        form_token=values["form_token"],
-        api_client=request.auth is not None,
-    )
-    if bot and comments_setting("BOT_CHECK_ACTION") == "reject":
-        raise ValidationError({"form_token": [f"Your comment was not accepted: {bot}."]})
-    if bot:
-        return bot
-    refusal = checks.duplicate_check(
-        post_id=post_id, body=values["body"], author_email=values["author_email"]
-    )
-    if refusal and refusal.action == "reject":
-        raise ValidationError({"body": ["You already posted this comment here."]})
-    refusal = refusal or checks.flood_check(author_email=values["author_email"], ip_address=ip)
-    if refusal and refusal.action == "reject":
-        raise Throttled(
-            wait=refusal.retry_after,
-            detail=f"Too many comments: {refusal.reason}. Please wait and try again.",
-        )
-    return refusal.reason if refusal else None
 
 
 class CommentView(generics.GenericAPIView[Comment]):

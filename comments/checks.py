@@ -7,6 +7,7 @@ check altogether). Each check returns a `Refusal` or None; the caller applies th
 the settings choose: "reject" answers 4xx, "spam" saves the comment as spam with the reason.
 """
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +15,6 @@ from datetime import timedelta
 from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from comments.conf import comments_setting
 from comments.models import Comment, Status
@@ -36,6 +36,19 @@ def form_token_issue() -> str:
     return signing.dumps({"t": time.time()}, salt=_SALT, compress=False)
 
 
+# What `bot_check` answers: a comment stored as spam for one of these reads as pending to
+# its author, who may still edit or withdraw it (see comments.services).
+BOT_REASONS = re.compile(
+    r"honeypot field was filled in|form token is invalid|form token has expired; reload the "
+    r"page|form sent -?[0-9.]+s after it was shown \(too fast for a person\)"
+)
+
+
+def is_bot_reason(reason: str) -> bool:
+    """Whether `reason` is one `bot_check` gives (not a duplicate, flood or site guard)."""
+    return BOT_REASONS.fullmatch(reason) is not None
+
+
 def bot_check(*, honeypot: str, form_token: str, api_client: bool) -> str | None:
     """Return why this submit looks automated, or None when it passes."""
     if honeypot.strip():
@@ -55,24 +68,14 @@ def bot_check(*, honeypot: str, form_token: str, api_client: bool) -> str | None
 
 
 def form_token_missing(*, form_token: str, api_client: bool) -> bool:
-    """Whether an anonymous submit came without a form token, to be scored as a signal.
+    """Whether an anonymous client sent no form token (and so skipped the timing check)."""
+    return not form_token and not api_client
 
-    Raises a 400 on `form_token` when COMMENTS["FORM_TOKEN_MISSING"] is "require"; False
-    when it is "allow", or for a client with an API token.
-    """
-    if form_token or api_client:
-        return False
-    action = comments_setting("FORM_TOKEN_MISSING")
-    if action == "require":
-        raise ValidationError(
-            {
-                "form_token": [
-                    "This site needs a form token: GET /api/v1/form-token/ when you show "
-                    "the form and send its form_token with the comment (or use an API token)."
-                ]
-            }
-        )
-    return bool(action == "score")
+
+def form_token_scored(*, form_token: str, api_client: bool) -> bool:
+    """Whether the missing form token is to be a spam signal (FORM_TOKEN_MISSING "score")."""
+    missing = form_token_missing(form_token=form_token, api_client=api_client)
+    return missing and comments_setting("FORM_TOKEN_MISSING") == "score"
 
 
 def duplicate_check(*, post_id: int, body: str, author_email: str) -> Refusal | None:

@@ -1,7 +1,8 @@
-"""The operator's knobs: one accessor over the `COMMENTS` and `MODERATION` settings dicts.
+"""The operator's knobs for comments: one accessor over the `COMMENTS` settings dict.
 
-Every tunable has a documented default here; `settings.COMMENTS` / `settings.MODERATION`
-override single keys. Values are read at call time, so tests and operators can change them.
+Every tunable has a documented default here; `settings.COMMENTS` overrides single keys
+(moderation's own knobs live in `moderation/conf.py`, read the same way).
+Values are read at call time, so tests and operators can change them.
 """
 
 from typing import Any
@@ -28,9 +29,9 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     "FORM_MIN_SECONDS": 3,
     "FORM_MAX_SECONDS": 24 * 3600,
     # An anonymous submit without a form token skips the timing check (API clients with a
-    # token never need one): "allow" lets it be, "score" adds a small spam signal with its
-    # reason (the comment is scored as usual and may be held), "require" answers 400 on
-    # form_token, telling the client to fetch one from /api/v1/form-token/.
+    # token never need one): "allow" lets it be; "score" gives the scorer a signal, with its
+    # reason, that may hold the comment for a moderator but never marks it spam; "require"
+    # answers 400 on form_token, telling the client to fetch one from /api/v1/form-token/.
     "FORM_TOKEN_MISSING": "score",
     # The same body from the same author e-mail on the same post within this many seconds
     # is a duplicate (0 = no check): "reject" answers 400, "spam" saves it as spam.
@@ -45,6 +46,9 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     "FLOOD_MAX_PER_AUTHOR": 20,
     "FLOOD_MAX_PER_IP": None,
     "FLOOD_ACTION": "reject",
+    # More submit checks, as dotted paths to functions `guard(submission)` that raise
+    # comments.guard.SubmitRefused or return a reason to store the comment as spam.
+    "SUBMIT_GUARDS": [],
     # Upper bounds on what a reader can send (the API and the widget's form both read
     # them; names up to 200 characters fit the database column).
     "MAX_BODY_LENGTH": 10_000,
@@ -70,61 +74,14 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     "MAX_COMMENTS_PER_POST_PER_HOUR": 300,
 }
 
-MODERATION_DEFAULTS: dict[str, Any] = {
-    # Scores below HOLD_THRESHOLD are approved on posts in "post" moderation mode; from it
-    # up to SPAM_THRESHOLD a moderator decides; at or above SPAM_THRESHOLD: spam. None (the
-    # default) = use the pair `manage.py train_spam` calibrated on the site's own labelled
-    # comments (cross-validated: the lowest spam threshold with at most 1% of real readers
-    # marked spam, the highest hold threshold letting at most 3% of spam through; see
-    # moderation/calibration.py), or FALLBACK_THRESHOLDS below until it has. A number
-    # overrides the calibration; never 0.5 out of habit.
-    "HOLD_THRESHOLD": None,
-    "SPAM_THRESHOLD": None,
-    # The spam signals, in order; a site may add its own functions `signal(facts)`.
-    "SIGNALS": [
-        "moderation.scoring.rules.text_classifier",
-        "moderation.scoring.rules.links",
-        "moderation.scoring.rules.shorteners",
-        "moderation.scoring.rules.self_promotion",
-        "moderation.scoring.rules.engagement_bait",
-        "moderation.scoring.rules.length",
-        "moderation.scoring.rules.capitals",
-        "moderation.scoring.rules.spam_link_domains",
-        "moderation.scoring.rules.author_history",
-        "moderation.scoring.rules.ip_history",
-        "moderation.scoring.rules.blocklist",
-        "moderation.scoring.rules.form_token_missing",
-        "moderation.akismet.akismet_check",
-    ],
-    # Comments still unscored after this many seconds are queued again by the sweep.
-    "SWEEP_AFTER_SECONDS": 120,
-    # Akismet: off unless a key is set. BLOG_URL is the site's address (Akismet's "blog").
-    "AKISMET_API_KEY": "",
-    "AKISMET_BLOG_URL": "",
-    # Another Akismet-compatible endpoint, if any; seconds to wait for an answer; is_test=1.
-    "AKISMET_API_URL": "https://rest.akismet.com",
-    "AKISMET_TIMEOUT": 2.0,
-    "AKISMET_IS_TEST": False,
-}
-
-# Thresholds before any calibration (no train_spam yet, or fewer than 100 labelled comments
-# of each kind). Conservative: hold rather than mark spam when unsure. bench/spam_quality.py
-# measured spam 0.9 at FPR <= 0.6% on every leave-one-video-out fold (recall 0.73) and hold
-# 0.25 letting at most 5% of spam through; with 100 training comments, FPR <= 1%.
-FALLBACK_THRESHOLDS: dict[str, float] = {"HOLD_THRESHOLD": 0.25, "SPAM_THRESHOLD": 0.9}
-
 
 def comments_setting(name: str) -> Any:
     """Return the operator's value of COMMENTS[name], or its documented default."""
-    return _read("COMMENTS", COMMENTS_DEFAULTS, name)
+    return read_setting("COMMENTS", COMMENTS_DEFAULTS, name)
 
 
-def moderation_setting(name: str) -> Any:
-    """Return the operator's value of MODERATION[name], or its documented default."""
-    return _read("MODERATION", MODERATION_DEFAULTS, name)
-
-
-def _read(group: str, defaults: dict[str, Any], name: str) -> Any:
+def read_setting(group: str, defaults: dict[str, Any], name: str) -> Any:
+    """Return settings.<group>[name], or `defaults[name]`; an unknown name is an error."""
     if name not in defaults:
         raise KeyError(f"{group}[{name!r}] is not a known setting; known: {sorted(defaults)}")
     return getattr(settings, group, {}).get(name, defaults[name])

@@ -6,10 +6,11 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from comments.guard import SubmitForbidden, SubmitThrottled
 from comments.services import CommentError, CommentsClosed, EditNotAllowed
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's handler, plus our domain errors, oversize bodies and database outages."""
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
-    if isinstance(exc, CommentsClosed | EditNotAllowed):
+    if isinstance(exc, SubmitThrottled):
+        exc = Throttled(wait=exc.retry_after, detail=exc.message)
+    if isinstance(exc, CommentsClosed | EditNotAllowed | SubmitForbidden):
         return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, CommentError):
         key = exc.field or "non_field_errors"

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from blog.models import Post
-from comments import sanitize
+from comments import checks, sanitize
 from comments.clientip import network_of
 from comments.conf import comments_setting
 from comments.models import PATH_STEP, Comment, CommentEvent, Status
@@ -27,9 +27,10 @@ from comments.tokens import avatar_hash, new_edit_token, token_matches
 logger = logging.getLogger(__name__)
 
 EDITABLE_STATUSES = frozenset({Status.PENDING, Status.APPROVED})
-# Who the history names when a submit-time check (honeypot, form timing, duplicate, flood)
-# stores a comment as spam. Its author is shown it as pending, so they may change it too.
+# Who the history names when a submit-time check (honeypot, form timing, duplicate, flood,
+# a site's guards) stores a comment as spam, and how its reason begins.
 SUBMIT_CHECKS = "submit checks"
+SUBMIT_CHECK_REASON = "submit check: "
 
 
 class CommentError(Exception):
@@ -224,15 +225,18 @@ def _check_author(comment: Comment, token: str | None) -> None:
 
 
 def _caught_at_submit(comment: Comment) -> bool:
-    """Whether a submit-time check, not the scorer or a moderator, made this comment spam.
+    """Whether a bot check (honeypot, form timing), and nothing since, made this comment spam.
 
     Such a comment reads as pending to its author (see `OwnComment`), so they may edit it
-    (it is scored again) or withdraw it, exactly as a pending one.
+    (it is scored again) or withdraw it, exactly as a pending one. Spam from the scorer,
+    a moderator, a duplicate or flood check or a site's guard (a ban) stays decided.
     """
     if comment.status != Status.SPAM:
         return False
     last = comment.history.order_by("-created_at", "-pk").first()
-    return last is not None and last.to_status == Status.SPAM and last.actor_label == SUBMIT_CHECKS
+    if last is None or last.to_status != Status.SPAM or last.actor_label != SUBMIT_CHECKS:
+        return False
+    return checks.is_bot_reason(last.reason.removeprefix(SUBMIT_CHECK_REASON))
 
 
 def _reply_depth(*, post: Post, parent: Comment | None) -> int:

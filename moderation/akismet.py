@@ -14,8 +14,8 @@ from typing import Any
 import akismet
 import httpx
 
-from comments.conf import moderation_setting
 from comments.models import Comment
+from moderation.conf import moderation_setting
 from moderation.scoring import Facts, Finding
 
 logger = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Fault tests (tests/faults) start workers with these: a slow spam signal so that a kill
 # lands mid-scoring, and a sweep every second under beat instead of every minute.
 from blog.settings import CELERY_BEAT_SCHEDULE, MODERATION  # noqa: E402
-from comments.conf import MODERATION_DEFAULTS  # noqa: E402
+from moderation.conf import MODERATION_DEFAULTS  # noqa: E402
 
 if os.environ.get("THREADKEEPER_TEST_SLOW_SIGNAL"):
     MODERATION = {

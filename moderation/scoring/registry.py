@@ -5,7 +5,7 @@ from functools import cache
 
 from django.utils.module_loading import import_string
 
-from comments.conf import moderation_setting
+from moderation.conf import moderation_setting
 from moderation.scoring import Signal
 
 

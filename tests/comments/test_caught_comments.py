@@ -139,3 +139,37 @@ def test_a_withdrawal_waits_for_a_moderator_holding_the_row(post):
 
     assert outcome == ["refused"]
     assert Comment.objects.get(pk=comment.pk).status == Status.REJECTED
+
+
+@pytest.mark.parametrize(
+    ("settings_change", "change"),
+    [
+        ({"DUPLICATE_ACTION": "spam"}, {}),
+        ({"SUBMIT_GUARDS": ["tests.comments.test_caught_comments.shadow_ban"]}, {}),
+    ],
+)
+def test_spam_from_a_duplicate_check_or_a_sites_guard_stays_decided(
+    api, post, settings, settings_change, change
+):
+    """Only bot checks are undone by an edit: a shadow ban or a duplicate stays spam."""
+    body = {"author_name": "Ann", "author_email": "ann@example.org", "body": "Hello.", **change}
+    if "DUPLICATE_ACTION" in settings_change:
+        api.post(f"/api/v1/posts/{post.slug}/comments/", body, format="json")
+    settings.COMMENTS = {**settings.COMMENTS, **settings_change}
+    created = api.post(f"/api/v1/posts/{post.slug}/comments/", body, format="json").json()
+    assert Comment.objects.get(pk=created["id"]).status == Status.SPAM
+
+    edit = api.patch(
+        f"/api/v1/comments/{created['id']}/",
+        {"body": "Let me out."},
+        format="json",
+        HTTP_X_EDIT_TOKEN=created["edit_token"],
+    )
+
+    assert edit.status_code == 403
+    assert Comment.objects.get(pk=created["id"]).status == Status.SPAM
+
+
+def shadow_ban(submission) -> str | None:
+    """A site guard that files everything as spam, as a shadow ban does."""
+    return "author is shadow-banned"

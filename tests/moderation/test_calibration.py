@@ -5,10 +5,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from comments.conf import FALLBACK_THRESHOLDS
 from comments.models import Status
 from moderation import calibration
 from moderation.calibration import Example, calibrate, choose_thresholds, evaluate
+from moderation.conf import FALLBACK_THRESHOLDS
 from moderation.models import ClassifierState
 from moderation.scoring.store import calibration_store
 from moderation.services import comment_score, thresholds

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comments.conf import FALLBACK_THRESHOLDS
+from moderation.conf import FALLBACK_THRESHOLDS
 from moderation.policy import Decision, Thresholds, decide
 from moderation.scoring import PRIOR, Facts, Finding, combine, rules, score_facts
 

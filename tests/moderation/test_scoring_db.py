@@ -148,7 +148,7 @@ def site_signal(facts):
 
 def test_a_site_can_add_its_own_signal_from_settings(settings):
     """MODERATION['SIGNALS'] lists dotted paths: a site's function runs with the others."""
-    from comments.conf import MODERATION_DEFAULTS
+    from moderation.conf import MODERATION_DEFAULTS
 
     path = "tests.moderation.test_scoring_db.site_signal"
     settings.MODERATION = {"SIGNALS": [*MODERATION_DEFAULTS["SIGNALS"], path]}
