@@ -1,9 +1,11 @@
 # Two commands on a fresh machine (python3 >= 3.11 on PATH):
-#   make run    set up, then run the service (web + worker, embedded defaults, demo data)
+#   make run    set up, then run the service (web + worker, embedded defaults, demo data);
+#               make run PORT=8001 listens on another port
 #   make test   set up, then run the whole test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
+PORT ?= 8000
 
 .PHONY: run test lint setup clean
 
@@ -16,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
-	$(PY) manage.py serve
+	$(PY) manage.py serve --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -1,12 +1,14 @@
-"""Middleware: security headers, oversize requests (413), database outages (503), and
-301s from a post's old address."""
+"""Middleware: security headers, oversize requests (413), API 404s, database outages (503),
+and 301s from a post's old address."""
 
 import io
+import re
 from collections.abc import Callable
 
 from django.core.handlers.wsgi import LimitedStream
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from rest_framework.response import Response
 
 from comments.errors import UNAVAILABLE
 
@@ -66,7 +68,7 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             return JsonResponse({"detail": "Content-Length is not a number."}, status=400)
         if limit is not None and length > limit:
-            return _too_large(f"The request body is {length} bytes; the limit is {limit}.")
+            return _too_large(request, f"The request body is {length} bytes; the limit is {limit}.")
         if not length and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return self._chunked(request, limit) or self.get_response(request)
         return self.get_response(request)
@@ -78,14 +80,52 @@ class RequestSizeLimitMiddleware:
             )
         body = request.META["wsgi.input"].read(-1 if limit is None else limit + 1)
         if limit is not None and len(body) > limit:
-            return _too_large(f"The request body is over the limit of {limit} bytes.")
+            return _too_large(request, f"The request body is over the limit of {limit} bytes.")
         request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[assignment]
         request.META["CONTENT_LENGTH"] = str(len(body))
         return None
 
 
-def _too_large(message: str) -> HttpResponse:
-    return JsonResponse({"detail": f"{message} Send a shorter comment."}, status=413)
+# What to send instead, by what was sent: a comment, a bulk decision, anything else.
+TOO_LARGE_HINTS = [
+    (re.compile(r"^/api/v1/moderation/comments/bulk/$"), "Split the ids over several requests."),
+    (re.compile(r"^/api/v1/moderation/"), "Send a smaller request body."),
+    (
+        re.compile(r"^/api/v1/(posts/[^/]+/comments|comments/\d+|preview)/$"),
+        "Send a shorter comment.",
+    ),
+]
+
+
+def _too_large(request: HttpRequest, message: str) -> HttpResponse:
+    hint = next(
+        (text for pattern, text in TOO_LARGE_HINTS if pattern.match(request.path)),
+        "Send a smaller request body.",
+    )
+    return JsonResponse({"detail": f"{message} {hint}"}, status=413)
+
+
+class ApiNotFoundMiddleware:
+    """Answer every 404 under /api/ in JSON, DRF's shape, with DEBUG on or off.
+
+    Unmatched API paths never reach a DRF view, so Django would answer with its HTML page
+    (the technical one under DEBUG, which `make run` uses). Outside CommonMiddleware, so
+    its redirect of `/api/v1/posts` to `/api/v1/posts/` still happens first. DRF's own
+    answers are left as they are (its browsable API is HTML on purpose).
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not isinstance(response, Response)
+        ):
+            return JsonResponse({"detail": "Not found."}, status=404)
+        return response
 
 
 class NulInQueryMiddleware:

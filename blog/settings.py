@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "blog",
     "comments",
     "moderation",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "blog.middleware.ApiNotFoundMiddleware",
     "blog.middleware.RequestSizeLimitMiddleware",
     "blog.middleware.NulInQueryMiddleware",
     "blog.middleware.DatabaseUnavailableMiddleware",
@@ -188,7 +190,6 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_RATES": {"comment_submit": None, "comment_preview": "30/min"},
     "EXCEPTION_HANDLER": "comments.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "comments.schema.AutoSchema",
 }
@@ -196,12 +197,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Threadkeeper comment service",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from our own static files: no CDN, and the CSP stays 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # One name for the status choices (the model field and history's from/to share them).
     "ENUM_NAME_OVERRIDES": {"CommentStatusEnum": "comments.models.Status"},
 }
 
-# --- CORS: only the origins the operator lists may embed the widget or call the API.
-CORS_ALLOWED_ORIGINS = COMMENTS["ALLOWED_ORIGINS"]
+# --- CORS: only the origins the operator lists may embed the widget or call the API. The
+# list is COMMENTS["ALLOWED_ORIGINS"] (env COMMENTS_ALLOWED_ORIGINS), read per request by
+# comments.cors; django-cors-headers' own CORS_ALLOWED_ORIGINS stays empty.
 CORS_URLS_REGEX = r"^/(api|static)/.*$"
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["Retry-After", "Location", "ETag"]
@@ -216,7 +222,7 @@ CORS_ALLOW_HEADERS = [
 
 # --- Static files (whitenoise serves them, with caching headers).
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = True
 # embed.js keeps one URL (blogs link to it), so it cannot be cache-busted by a hashed name:
 # an hour of caching, then a cheap revalidation (ETag / Last-Modified).
@@ -248,6 +254,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe over plain HTTP inside the network: a 301 would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from blog import api, views
+from blog import api, api_docs, health, views
 
 blog_patterns = (
     [
@@ -19,12 +19,14 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("posts/<slug:slug>/", api.PostDetailView.as_view(), name="post-detail"),
     path("moderation/", include("moderation.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", api_docs.SwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("redoc/", api_docs.RedocView.as_view(url_name="schema"), name="api-redoc"),
     path("", include("comments.urls")),
 ]
 
-handler404 = "blog.views.not_found"
-
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("", include(blog_patterns)),

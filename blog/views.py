@@ -1,15 +1,19 @@
 """Server-rendered post list and post pages: the approved thread is readable without JS."""
 
+from pathlib import Path
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.defaults import page_not_found
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from blog.models import Post
 from comments.models import Comment, Status
 
 THREAD_LIMIT = 500
+FAVICON = Path(__file__).resolve().parent / "static" / "blog" / "favicon.ico"
 
 
 def post_list(request: HttpRequest) -> HttpResponse:
@@ -29,8 +33,8 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "blog/post_detail.html", {"post": post, "thread": thread})
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404 for unknown URLs: DRF's JSON shape under /api/, the plain page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return page_not_found(request, exception)
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The site icon at /favicon.ico, where browsers ask for it on every kind of page."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")

@@ -64,9 +64,9 @@ class Comment(models.Model):
     revision = models.PositiveIntegerField(default=1)
 
     # Request context, kept for spam checks (and Akismet's submit-spam/ham); never public.
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     # The /24 (IPv4) or /64 (IPv6) around ip_address: reputation is kept per network too.
-    ip_network = models.CharField(max_length=50, blank=True)
+    ip_network = models.CharField("IP network", max_length=50, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
 

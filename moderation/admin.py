@@ -130,13 +130,16 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
         return bool(request.user.is_superuser)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        """Show the thresholds in effect above the queue, and where they come from."""
+        """Title the page "Moderation queue"; show the thresholds in effect under it."""
         limits, source = thresholds_in_effect()
-        subtitle = (
+        note = (
             f"Thresholds in effect: held from score {limits.hold:.2f}, spam from "
             f"{limits.spam:.2f} ({source})."
         )
-        return super().changelist_view(request, {**(extra_context or {}), "subtitle": subtitle})
+        # Django's default heading for view-only access reads "Select comment to moderate
+        # to view"; the thresholds go in the page body, not the window title.
+        context = {"title": "Moderation queue", "thresholds_note": note, **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     @admin.display(description="comment")
     def excerpt_column(self, comment: QueuedComment) -> str:

@@ -16,8 +16,11 @@ class Decision(StrEnum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    hold: float = 0.5  # at or above: a moderator decides
-    spam: float = 0.97  # at or above: spam
+    """Where scores turn into decisions. No defaults here: the pair in effect comes from
+    settings, calibration or the fallbacks (moderation.services.thresholds), one source."""
+
+    hold: float  # at or above: a moderator decides
+    spam: float  # at or above: spam
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.hold <= self.spam <= 1.0:

@@ -1,21 +1,8 @@
 """Celery tasks: thin wrappers that take ids, and call the moderation services."""
 
-from typing import Any
-
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
-TRANSIENT = (OperationalError, InterfaceError)
-TASK_OPTIONS: dict[str, Any] = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT,
-    "retry_backoff": 1,
-    "retry_backoff_max": 60,
-    "max_retries": 20,
-    "soft_time_limit": 60,
-    "time_limit": 90,
-}
+from comments.tasks import TASK_OPTIONS
 
 
 @shared_task(name="moderation.score_comment", **TASK_OPTIONS)

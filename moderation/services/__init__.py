@@ -13,7 +13,6 @@ from moderation.services.scoring import (
     STATUS_DECISION,
     comment_rescore,
     comment_score,
-    score_of,
 )
 from moderation.services.sweep import comments_sweep
 from moderation.services.thresholds import thresholds, thresholds_calibrate, thresholds_in_effect
@@ -31,7 +30,6 @@ __all__ = [
     "comments_moderate",
     "comments_sweep",
     "person_forget",
-    "score_of",
     "thresholds",
     "thresholds_calibrate",
     "thresholds_in_effect",

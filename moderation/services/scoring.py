@@ -145,11 +145,6 @@ def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
     return before, after
 
 
-def score_of(comment: Comment) -> Score:
-    """Run the configured signals over `comment` and combine them (no side effects)."""
-    return _assess(comment)[0]
-
-
 def _assess(comment: Comment, prefetched: dict[str, object] | None = None) -> tuple[Score, bool]:
     """Return the comment's score, and whether its author is trusted (staff, or only
     approved comments so far): what the policy needs, from one gathering of facts."""

@@ -133,3 +133,16 @@ def test_closed_and_disabled_comments_say_so(client):
 def test_a_post_without_comments_says_so(client, post):
     """An empty thread reads 'No comments yet.' rather than an empty box."""
     assert "No comments yet." in page(client, "/posts/hello-world/")
+
+
+def test_browsers_find_the_site_icon(client):
+    """/favicon.ico is a real icon, cached, and pages link the same icon: no 404 per page."""
+    icon = client.get("/favicon.ico")
+
+    assert icon.status_code == 200
+    assert icon["Content-Type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # the ICO header
+    assert "max-age" in icon["Cache-Control"]
+    linked = re.search(r'<link rel="icon" href="([^"]+)">', page(client, "/"))
+    assert linked
+    assert client.get(linked[1]).status_code == 200

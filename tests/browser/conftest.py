@@ -128,7 +128,6 @@ def api_origin(live_server: Any) -> str:
 @pytest.fixture
 def widget_settings(settings: Any, host_site: HostSite) -> Any:
     """Allow the host site's origin (CORS) and let forms be sent at test speed."""
-    settings.CORS_ALLOWED_ORIGINS = [host_site.origin]
     settings.COMMENTS = {
         **settings.COMMENTS,
         "ALLOWED_ORIGINS": [host_site.origin],

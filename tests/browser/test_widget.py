@@ -249,7 +249,7 @@ def test_host_page_on_an_origin_not_allowed_cannot_load_the_thread(
     page, blog_post, settings, host_site, api_origin
 ):
     """CORS refuses an origin missing from COMMENTS_ALLOWED_ORIGINS: the thread does not load."""
-    settings.CORS_ALLOWED_ORIGINS = ["https://blog.example"]
+    settings.COMMENTS = {**settings.COMMENTS, "ALLOWED_ORIGINS": ["https://blog.example"]}
     CommentFactory(post=blog_post, body_html="<p>Not for other sites.</p>")
     page.goto(host_site.add("/stranger/", embed_page(api_origin)))
     expect(page.locator("#comments")).to_have_attribute("data-tk-state", "error")

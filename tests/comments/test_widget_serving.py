@@ -12,7 +12,7 @@ GZIP_BUDGET = 25 * 1024
 
 @pytest.fixture
 def allowed_blog(settings: object) -> None:
-    settings.CORS_ALLOWED_ORIGINS = [BLOG]  # type: ignore[attr-defined]
+    settings.COMMENTS = {**settings.COMMENTS, "ALLOWED_ORIGINS": [BLOG]}  # type: ignore[attr-defined]
 
 
 def test_embed_script_is_served_with_caching_headers(client):
@@ -76,3 +76,15 @@ def test_widget_files_may_be_used_by_pages_on_other_origins(client, name):
     assert response.status_code == 200
     assert response.get("Cross-Origin-Resource-Policy", "cross-origin") == "cross-origin"
     assert response.get("Access-Control-Allow-Origin") in {"*", BLOG}
+
+
+@pytest.mark.django_db
+def test_allowed_origins_are_read_from_comments_settings_at_request_time(client, settings, post):
+    """CORS follows COMMENTS["ALLOWED_ORIGINS"] as it is now, its one source, not a copy."""
+    url = "/api/v1/posts/hello-world/comments/"
+    settings.COMMENTS = {**settings.COMMENTS, "ALLOWED_ORIGINS": [BLOG + "/"]}
+    assert client.get(url, headers={"Origin": BLOG})["Access-Control-Allow-Origin"] == BLOG
+
+    settings.COMMENTS = {k: v for k, v in settings.COMMENTS.items() if k != "ALLOWED_ORIGINS"}
+    assert not client.get(url, headers={"Origin": BLOG}).has_header("Access-Control-Allow-Origin")
+    assert getattr(settings, "CORS_ALLOWED_ORIGINS", []) == []

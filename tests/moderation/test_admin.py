@@ -1,5 +1,7 @@
 """The admin moderation queue, used as a moderator (staff + group) through the Django client."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
@@ -243,3 +245,24 @@ def test_who_gets_into_the_admin_queue(post, queued, who):
 def test_odd_filters_in_the_admin_never_fail(admin_client_, queued, query):
     """NUL characters in admin filters and search answer 400, never a server error."""
     assert admin_client_.get(f"{QUEUE}?{query}").status_code == 400
+
+
+def test_the_queue_page_is_titled_for_a_moderator(admin_client_, queued):
+    """The window title and heading say "Moderation queue"; the thresholds sit in the page."""
+    page = admin_client_.get(QUEUE).content.decode()
+
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert title
+    assert title[1].startswith("Moderation queue |")
+    assert "Thresholds" not in title[1]
+    assert "<h1>Moderation queue</h1>" in page
+    assert "to view" not in page
+    assert '<p class="thresholds">Thresholds in effect: held from score' in page
+
+
+def test_the_change_page_labels_ip_fields_in_capitals(admin_client_, queued):
+    """The comment's IP address reads "IP address", not "Ip address"."""
+    page = admin_client_.get(change_page(queued)).content.decode()
+
+    assert "IP address" in page
+    assert "Ip address" not in page

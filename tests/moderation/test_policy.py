@@ -2,9 +2,10 @@
 
 import pytest
 
+from moderation.conf import FALLBACK_THRESHOLDS
 from moderation.policy import Decision, Thresholds, decide
 
-DEFAULT = Thresholds(hold=0.5, spam=0.97)
+DEFAULT = Thresholds(hold=0.5, spam=0.97)  # an example pair for the tables below
 APPROVE, HOLD, SPAM = Decision.APPROVE, Decision.HOLD, Decision.SPAM
 
 
@@ -67,8 +68,17 @@ def test_inconsistent_thresholds_are_refused_with_the_rule(hold, spam):
         Thresholds(hold=hold, spam=spam)
 
 
-def test_the_defaults_never_mark_an_unsure_comment_spam():
-    """With the default thresholds a middling score is held for a person, never spam."""
-    assert {decide(score=s / 100, mode="post", thresholds=Thresholds()) for s in range(50, 97)} == {
-        HOLD
-    }
+def test_the_fallbacks_never_mark_an_unsure_comment_spam():
+    """With the fallback thresholds a score from hold up to spam is held, never spam."""
+    fallback = Thresholds(
+        hold=FALLBACK_THRESHOLDS["HOLD_THRESHOLD"], spam=FALLBACK_THRESHOLDS["SPAM_THRESHOLD"]
+    )
+    middling = range(round(fallback.hold * 100), round(fallback.spam * 100))
+    decisions = {decide(score=s / 100, mode="post", thresholds=fallback) for s in middling}
+    assert decisions == {HOLD}
+
+
+def test_thresholds_carry_no_default_pair_of_their_own():
+    """Thresholds must be given: the only default pair is the fallbacks in moderation.conf."""
+    with pytest.raises(TypeError):
+        Thresholds()  # type: ignore[call-arg]

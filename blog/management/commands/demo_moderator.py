@@ -1,4 +1,8 @@
-"""`manage.py demo_moderator`: create (or reset) a demo moderator and print how to log in."""
+"""`manage.py demo_moderator`: create the demo moderator once, and print how to use it.
+
+A later run never changes the password: an instance already running, and anyone logged
+in with it, keep working. It prints how to set a new one instead.
+"""
 
 import secrets
 from typing import Any
@@ -9,23 +13,29 @@ from rest_framework.authtoken.models import Token
 
 
 class Command(BaseCommand):
-    help = "Create the demo moderator account (staff, in the moderators group) and print it."
+    help = (
+        "Create the demo moderator account (staff, in the moderators group) if it does not "
+        "exist, and print its API token; an existing account keeps its password."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--username", default="moderator")
 
     def handle(self, *args: Any, username: str, **options: Any) -> None:
-        password = secrets.token_urlsafe(9)
         user, created = User.objects.get_or_create(username=username)
-        user.is_staff = True
-        user.set_password(password)
-        user.save()
+        if created:
+            password = secrets.token_urlsafe(9)
+            user.is_staff = True
+            user.set_password(password)
+            user.save()
+            login = f"Demo moderator created: username '{username}', password '{password}'"
+        else:
+            login = (
+                f"Demo moderator '{username}' exists; its password is unchanged "
+                f"(set a new one with: python manage.py changepassword {username})"
+            )
         user.groups.add(Group.objects.get(name="moderators"))
         token, _ = Token.objects.get_or_create(user=user)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo moderator {'created' if created else 'password reset'}: "
-                f"username '{username}', password '{password}'\n"
-                f"API token (header 'Authorization: Token …'): {token.key}"
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(login))
+        self.stdout.write(f"API token (header 'Authorization: Token …'): {token.key}")
+        self.stdout.write(f"export TOKEN={token.key}")
