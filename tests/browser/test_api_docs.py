@@ -23,9 +23,11 @@ def open_docs(browser: Any, url: str) -> tuple[Any, list[str]]:
     elsewhere: list[str] = []
     page.on(
         "request",
-        lambda request: elsewhere.append(request.url)
-        if not request.url.startswith((origin, "data:", "blob:"))
-        else None,
+        lambda request: (
+            elsewhere.append(request.url)
+            if not request.url.startswith((origin, "data:", "blob:"))
+            else None
+        ),
     )
     page.goto(url)
     return page, elsewhere

@@ -22,7 +22,7 @@ def normalise_author_urls(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("comments", "0001_initial"),
+        ("comments", "0002_ip_labels"),
     ]
 
     operations = [
