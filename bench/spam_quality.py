@@ -1,201 +1,71 @@
-"""Benchmark the spam scorer leave-one-video-out on the YouTube Spam Collection.
+"""Benchmark the spam scorer leave-one-video-out on the YouTube Spam Collection, nested.
 
-Run: ``.venv/bin/python bench/spam_quality.py [--no-db]``. Scores through the production
-code: the signal functions listed in MODERATION["SIGNALS"] (loaded by the same registry the
-worker uses), ``moderation.scoring.score_facts`` and ``moderation.policy.decide``. Facts are
-built in memory (classifier counts and reputation as the database would hold them after
-moderators decided the training comments); the throughput part also scores through
-``moderation.services.comment_score`` on a throwaway test database.
-
-Data: Alberto, T.C., Lochter, J.V., Almeida, T.A. TubeSpam: Comment Spam Filtering on
-YouTube. ICMLA'15, 1-6, Miami, 2015 (YouTube Spam Collection v1, CC BY 4.0), read from
-``../shared/data/spam/`` and never copied into the repository.
+Run: ``.venv/bin/python bench/spam_quality.py [--no-db]``. For each test video, everything
+that is fitted (classifier counts, the prior and text-signal weights, the thresholds) is
+fitted on the other three videos only, by the product's own `train_spam` calibration
+(`moderation.calibration.calibrate_texts`: inner leave-one-video-out). The test video is
+then scored through the production signals, `score_facts` and `policy.decide`. No seed
+matters except the cold-start sample's (fixed). See bench/README.md.
 """
 
-import csv
 import math
 import os
-import random
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from moderation import calibration  # noqa: E402
-from moderation.calibration import Outcome, choose_thresholds, evaluate  # noqa: E402
-from moderation.conf import FALLBACK_THRESHOLDS, MODERATION_DEFAULTS  # noqa: E402
-from moderation.scoring import Facts, score_facts  # noqa: E402
-from moderation.scoring import classifier as bayes  # noqa: E402
-from moderation.scoring import text as textmod  # noqa: E402
-from moderation.scoring.registry import active_signals  # noqa: E402
-from moderation.scoring.reputation import (  # noqa: E402
-    reputation_fields,
-    reputation_keys,
-    reputation_learn,
+from bench.spam_corpus import (  # noqa: E402
+    BLOG_HAM,
+    DATA,
+    SEED,
+    Folds,
+    Row,
+    Scorer,
+    load_blog_ham,
+    load_folds,
+    stratified_sample,
+    train_spam,
+    trained,
 )
+from moderation.calibration import Calibration, Outcome, TooFewExamples, evaluate  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "spam"
 CITATION = (
     "Data: YouTube Spam Collection v1 (CC BY 4.0) - Alberto, Lochter, Almeida, "
     "'TubeSpam: Comment Spam Filtering on YouTube', ICMLA'15."
 )
-MAX_FPR = calibration.MAX_FPR  # spam threshold: lowest score with inner FPR at most this
-MAX_SPAM_APPROVED = calibration.MAX_SPAM_APPROVED  # hold: highest, approving at most this spam
-SEED = 20151209
-
-
-# The page each video's comments were made on, as a blog's facts carry its post's URL.
-VIDEO_IDS = {
-    "Psy": "9bZkp7q19f0",
-    "KatyPerry": "CevxZvSJLk8",
-    "LMFAO": "KQ6zr6kCPj8",
-    "Eminem": "uelHwf8o7_U",
+# The procedures compared: what shipped before (weights fitted with every video in view,
+# the pooled scores' edge, no evidence cap), the old rule honestly nested, the new rule
+# nested, and the new rule without the evidence cap (to show what the cap costs).
+PROCEDURES: dict[str, dict[str, bool]] = {
+    "before": {"fit_weights": False, "edge": True},
+    "nested, old rule": {"edge": True},
+    "nested, new rule": {},
+    "nested, new rule, no cap": {},
 }
+UNCAPPED = {"before", "nested, new rule, no cap"}
+HEAD = "precis  recall     fpr     auc    held  spam_ok    hold    spam"
+LEARN_FIRST = 100  # comments a new site's moderators decide before the figures count
 
 
-@dataclass(frozen=True)
-class Row:
-    text: str
-    author: str
-    is_spam: bool
-    video: str = ""
-
-    @property
-    def own_urls(self) -> tuple[str, ...]:
-        """Return the addresses of the video page itself (host + path prefixes)."""
-        vid = VIDEO_IDS.get(self.video, "").lower()
-        return (f"youtube.com/watch?v={vid}", f"youtu.be/{vid}") if vid else ()
-
-
-Folds = dict[str, list[Row]]
-
-
-@dataclass
-class Scorer:
-    """What the database would hold after moderators decided some comments."""
-
-    counts: bayes.TokenCounts = field(default_factory=bayes.TokenCounts)
-    reputation: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
-
-    def facts(self, row: Row) -> Facts:
-        """Return the facts the worker would gather for this comment."""
-        email = f"{row.author.lower()}@youtube.invalid"
-        hosts = textmod.url_hosts(
-            textmod.without_own_links(textmod.normalize(row.text), row.own_urls)
-        )
-        return Facts(
-            text=textmod.normalize(row.text, lowercase=False),
-            raw=row.text,
-            author_name=row.author,
-            author_email=email,
-            model=self.counts,
-            own_urls=row.own_urls,
-            **reputation_fields(self.reputation, email=email, ip=None, network="", domains=hosts),
-        )
-
-    def score(self, row: Row) -> float:
-        """Return the production scorer's 0..1 score of one comment."""
-        return score_facts(active_signals(), self.facts(row)).value
-
-    def learn(self, row: Row) -> None:
-        """Teach one moderator decision: classifier tokens and reputation, as the worker does."""
-        facts = self.facts(row)
-        bayes.learn(self.counts, facts.tokens, is_spam=row.is_spam)
-        keys = reputation_keys(
-            email=facts.author_email,
-            ip=None,
-            network="",
-            domains=textmod.url_hosts(facts.normalized),
-        )
-        reputation_learn(self.reputation, keys, is_spam=row.is_spam)
-
-
-def trained(rows: Sequence[Row]) -> Scorer:
-    """Return a scorer that learned every row."""
-    scorer = Scorer()
-    for row in rows:
-        scorer.learn(row)
-    return scorer
-
-
-def inner_scores(groups: Folds) -> tuple[list[float], list[bool]]:
-    """Return leave-one-group-out scores inside the training videos (for thresholds)."""
-    return calibration.validation_scores(
-        list(groups.values()), train=trained, score=lambda scorer, row: scorer.score(row)
+def outcome_of(
+    scorer: Scorer, rows: Sequence[Row], found: Calibration, *, cap: bool = True
+) -> Outcome:
+    """Return how the scorer does on `rows` at the calibration's thresholds."""
+    scores = [scorer.score(r) for r in rows]
+    return evaluate(
+        [s.value for s in scores],
+        [r.is_spam for r in rows],
+        found.hold,
+        found.spam,
+        [cap and s.cap == "hold" for s in scores],
     )
-
-
-def product_thresholds(groups: Folds) -> tuple[float, float]:
-    """Return what `manage.py train_spam` would store after training on these videos.
-
-    One CSV file per video, so one fold per video, each comment with the address of the
-    page it was written on (train_spam's --url-column); the product's own calibration.
-    """
-    examples = [
-        [calibration.Example(r.text, r.is_spam, r.own_urls) for r in rows]
-        for rows in groups.values()
-    ]
-    try:
-        found = calibration.calibrate_texts(examples, active_signals())
-    except calibration.TooFewExamples:
-        return FALLBACK_THRESHOLDS["HOLD_THRESHOLD"], FALLBACK_THRESHOLDS["SPAM_THRESHOLD"]
-    return found.hold, found.spam
-
-
-# --- runs
-
-
-def load_folds(folder: Path) -> Folds:
-    """Return each video's rows, keyed by a short video name."""
-    folds: Folds = {}
-    for path in sorted(folder.glob("*.csv")):
-        with path.open(newline="", encoding="utf-8") as handle:
-            video = path.stem.split("-", 1)[-1]
-            rows = [
-                Row(r["CONTENT"], r["AUTHOR"], r["CLASS"].strip() == "1", video)
-                for r in csv.DictReader(handle)
-            ]
-        folds[video] = rows
-    return folds
-
-
-def stratified_sample(groups: Folds, size: int, seed: int) -> Folds:
-    """Return ``size`` rows drawn at random, half spam and half ham, kept in their groups."""
-    tagged = [(name, row) for name, rows in groups.items() for row in rows]
-    rng = random.Random(seed)
-    picked = []
-    for label in (True, False):
-        picked += rng.sample([item for item in tagged if item[1].is_spam is label], size // 2)
-    sample: Folds = {name: [] for name in groups}
-    for name, row in picked:
-        sample[name].append(row)
-    return sample
-
-
-def learning_recall(
-    scorer: Scorer, test: list[Row], spam: float, *, learn: bool = True
-) -> list[float]:
-    """Score the test stream in order (learning each true label after, if `learn`).
-
-    Returns the recall in each quarter of the stream.
-    """
-    hits: list[tuple[bool, bool]] = []
-    for row in test:
-        hits.append((scorer.score(row) >= spam, row.is_spam))
-        if learn:
-            scorer.learn(row)
-    quarter = math.ceil(len(hits) / 4)
-    parts = [hits[i : i + quarter] for i in range(0, len(hits), quarter)]
-    return [sum(f for f, y in p if y) / max(sum(y for _, y in p), 1) for p in parts]
 
 
 def fmt(values: Sequence[float], width: int = 8) -> str:
@@ -203,16 +73,48 @@ def fmt(values: Sequence[float], width: int = 8) -> str:
     return "".join(f"{v:>{width}.3f}" for v in values)
 
 
-HEAD = "precis  recall     fpr     auc    held  spam_ok    hold    spam"
-
-
-def print_table(title: str, rows: list[tuple[str, Outcome, float, float]]) -> None:
+def print_table(title: str, rows: list[tuple[str, Outcome, Calibration]]) -> None:
     """Print one table of per-video outcomes and their mean."""
     print(f"\n{title}\n{'test video':<12}{HEAD}")
-    for name, outcome, hold, spam in rows:
-        print(f"{name:<12}{fmt(vars(outcome).values())}{fmt([hold, spam])}")
-    mean = [sum(v) / len(v) for v in zip(*(vars(o).values() for _, o, _, _ in rows), strict=True)]
+    for name, outcome, found in rows:
+        print(f"{name:<12}{fmt(vars(outcome).values())}{fmt([found.hold, found.spam])}")
+    mean = [sum(v) / len(v) for v in zip(*(vars(o).values() for _, o, _ in rows), strict=True)]
     print(f"{'mean':<12}{fmt(mean)}")
+
+
+def print_expected(rows: list[tuple[str, Outcome, Calibration]]) -> None:
+    """Print what train_spam promised per fold (out-of-fold rates, 95% intervals)."""
+    print("  expected by train_spam (inner out-of-fold, 95% Clopper-Pearson) -> measured:")
+    for name, outcome, found in rows:
+        ex = found.expected
+        if ex is None:
+            continue
+        print(
+            f"  {name:<10} FPR {ex.fpr.value:.3f} [{ex.fpr.low:.3f}, {ex.fpr.high:.3f}] -> "
+            f"{outcome.fpr:.3f}; recall {ex.recall.value:.3f} [{ex.recall.low:.3f}, "
+            f"{ex.recall.high:.3f}] -> {outcome.recall:.3f}; folds' own spam thresholds "
+            + "/".join(f"{t:.2f}" for t in ex.fold_spam)
+        )
+
+
+def learning_run(scorer: Scorer, test: list[Row], found: Calibration, *, learn: bool) -> Outcome:
+    """Stream the test video in order; return the outcome after the first LEARN_FIRST.
+
+    With `learn`, moderators decide the first LEARN_FIRST comments (a new site holds
+    everything at first) and then every comment the scorer holds, and each decision is
+    learned (classifier and reputation) before the next comment is scored.
+    """
+    scores, caps, labels = [], [], []
+    for i, row in enumerate(test):
+        score = scorer.score(row)
+        held = found.hold <= score.value < found.spam or score.cap == "hold"
+        if i >= LEARN_FIRST:
+            scores.append(score.value)
+            caps.append(score.cap == "hold")
+            labels.append(row.is_spam)
+        if learn and (i < LEARN_FIRST or held):
+            scorer.learn(row)
+    return evaluate(scores, labels, found.hold, found.spam, caps)
 
 
 def main() -> int:
@@ -223,70 +125,116 @@ def main() -> int:
     folds = load_folds(DATA)
     print(CITATION)
     print(f"leave-one-video-out over {len(folds)} videos, {sum(map(len, folds.values()))} rows")
-    print("signals: " + ", ".join(p.rsplit(".", 1)[-1] for p in MODERATION_DEFAULTS["SIGNALS"]))
-    chosen, at_defaults, streams, statics = [], [], [], []
+    tables: dict[str, list[tuple[str, Outcome, Calibration]]] = {p: [] for p in PROCEDURES}
+    learning: list[tuple[str, Outcome, Outcome]] = []
     for name, test in folds.items():
         train = {k: v for k, v in folds.items() if k != name}
-        hold, spam = choose_thresholds(*inner_scores(train))
-        defaults = product_thresholds(train)
-        scorer = trained([r for rows in train.values() for r in rows])
-        scores = [scorer.score(r) for r in test]
-        labels = [r.is_spam for r in test]
-        chosen.append((name, evaluate(scores, labels, hold, spam), hold, spam))
-        at_defaults.append((name, evaluate(scores, labels, *defaults), *defaults))
-        statics.append(learning_recall(scorer, test, defaults[1], learn=False))
-        streams.append(learning_recall(scorer, test, defaults[1]))
-    limits = f"FPR<={MAX_FPR}, spam approved<={MAX_SPAM_APPROVED}"
-    print_table(
-        f"thresholds chosen per fold by inner LOVO on its training videos ({limits})", chosen
-    )
-    print_table(
-        "at the default thresholds: what `train_spam` stores after training on the three "
-        "training videos (product calibration, one fold per file)",
-        at_defaults,
-    )
+        rows = [r for group in train.values() for r in group]
+        for procedure, options in PROCEDURES.items():
+            found = train_spam(train, **options)
+            scorer = trained(rows, found.weights)
+            outcome = outcome_of(scorer, test, found, cap=procedure not in UNCAPPED)
+            tables[procedure].append((name, outcome, found))
+        found = tables["nested, new rule"][-1][2]
+        static = learning_run(trained(rows, found.weights), test, found, learn=False)
+        learned = learning_run(trained(rows, found.weights), test, found, learn=True)
+        learning.append((name, static, learned))
+    for procedure, rows_of in tables.items():
+        print_table(f"{procedure}: thresholds and weights train_spam stores", rows_of)
+        if procedure in ("nested, old rule", "nested, new rule"):
+            print_expected(rows_of)
+    print_learning(learning)
     print_cold_start(folds)
-    print(
-        "\nlearning mode (moderator labels each test comment after scoring; classifier and "
-        "reputation learn): recall per quarter of the stream at the default thresholds,"
-        "\nwithout learning | with learning"
-    )
-    for name, before, after in zip(folds, statics, streams, strict=True):
-        print(f"{name:<12}{fmt(before)}  |{fmt(after)}")
-    mean_before = [sum(q) / len(q) for q in zip(*statics, strict=True)]
-    mean_after = [sum(q) / len(q) for q in zip(*streams, strict=True)]
-    print(f"{'mean':<12}{fmt(mean_before)}  |{fmt(mean_after)}")
+    print_blog_ham(folds)
     print_throughput(folds, "--no-db" not in sys.argv)
     return 0
 
 
-def print_cold_start(folds: Folds) -> None:
-    """Print AUC and FPR when only 100 or 300 labelled training comments exist."""
+def print_learning(learning: list[tuple[str, Outcome, Outcome]]) -> None:
+    """Print recall / FPR / held after the first comments, without and with learning."""
     print(
-        "\ncold start (stratified sample of the training videos, seed fixed, as one CSV file "
-        "given to train_spam: 4 stratified calibration folds, or the fallbacks below 100 of "
-        "a kind): auc / fpr / recall / held at the thresholds train_spam stores (hold-spam)"
+        f"\nlearning mode (new rule): the test stream after its first {LEARN_FIRST} comments, "
+        "recall / FPR / held / spam approved,\nwithout learning | moderators decided the "
+        f"first {LEARN_FIRST} and every held comment since (classifier + reputation learn)"
+    )
+    for name, before, after in learning:
+        cells = [
+            f"{o.recall:.3f} / {o.fpr:.3f} / {o.held:.3f} / {o.spam_approved:.3f}"
+            for o in (before, after)
+        ]
+        print(f"{name:<12}{cells[0]}  |  {cells[1]}")
+    cells = []
+    for outcomes in ([b for _, b, _ in learning], [a for _, _, a in learning]):
+        recall = sum(o.recall for o in outcomes) / len(outcomes)
+        fpr = sum(o.fpr for o in outcomes) / len(outcomes)
+        cells.append(f"recall {recall:.3f}, FPR {fpr:.3f}")
+    print(f"{'mean':<12}{cells[0]}  |  {cells[1]}")
+
+
+def print_cold_start(folds: Folds) -> None:
+    """Print AUC / FPR / recall / held when only 100 or 300 labelled comments exist."""
+    print(
+        "\ncold start (stratified sample of the training videos, seed fixed, one CSV file: "
+        "4 stratified folds, or the fallbacks below 100 of a kind), new rule:\n"
+        "auc / fpr / recall / held (hold-spam)"
     )
     for size in (100, 300):
         cells = []
         for name, test in folds.items():
-            train = stratified_sample({k: v for k, v in folds.items() if k != name}, size, SEED)
-            hold, spam = product_thresholds(
-                {"sample": [r for rows in train.values() for r in rows]}
-            )
-            scorer = trained([r for rows in train.values() for r in rows])
-            scores = [scorer.score(r) for r in test]
-            outcome = evaluate(scores, [r.is_spam for r in test], hold, spam)
+            sample = stratified_sample({k: v for k, v in folds.items() if k != name}, size, SEED)
+            rows = [r for group in sample.values() for r in group]
+            try:
+                found = train_spam({"sample": rows})
+            except TooFewExamples:
+                found = fallback()
+            o = outcome_of(trained(rows, found.weights), test, found)
             cells.append(
-                f"{name} {outcome.auc:.3f}/{outcome.fpr:.3f}/{outcome.recall:.2f}/"
-                f"{outcome.held:.2f} ({hold:.2f}-{spam:.2f})"
+                f"{name} {o.auc:.3f}/{o.fpr:.3f}/{o.recall:.2f}/{o.held:.2f} "
+                f"({found.hold:.2f}-{found.spam:.2f})"
             )
         print(f"  n={size:<4}" + "  ".join(cells))
 
 
+def fallback() -> Calibration:
+    """Return the site's state before any calibration: fallback thresholds, default weights."""
+    from moderation.conf import FALLBACK_THRESHOLDS
+
+    nothing = Outcome(0, 0, 0, math.nan, 0, 0)
+    hold, spam = FALLBACK_THRESHOLDS["HOLD_THRESHOLD"], FALLBACK_THRESHOLDS["SPAM_THRESHOLD"]
+    return Calibration(hold=hold, spam=spam, examples=0, folds=0, validation=nothing)
+
+
+def print_blog_ham(folds: Folds) -> None:
+    """Print how blog readers' comments fare when trained on all four videos."""
+    if not BLOG_HAM.exists():
+        return
+    rows = [r for group in folds.values() for r in group]
+    print("\nout of domain: blog readers' comments (all ham), trained on 4 videos")
+    for procedure, options in PROCEDURES.items():
+        found = train_spam(folds, **options)
+        scorer = trained(rows, found.weights)
+        for half, blog in (("dev", load_blog_ham()[0::2]), ("check", load_blog_ham()[1::2])):
+            label = f"{procedure}, {half} half"
+            print_blog_half(label, scorer, found, blog, cap=procedure not in UNCAPPED)
+
+
+def print_blog_half(
+    label: str, scorer: Scorer, found: Calibration, blog: list[Row], *, cap: bool
+) -> None:
+    """Print how many of `blog` are marked spam and held, and how many only for the cap."""
+    scores = [scorer.score(r) for r in blog]
+    caps = [cap and s.cap == "hold" for s in scores]
+    capped = sum(s.value >= found.spam and c for s, c in zip(scores, caps, strict=True))
+    o = evaluate([s.value for s in scores], [False] * len(blog), found.hold, found.spam, caps)
+    print(
+        f"  {label:<34} of {len(blog)}: marked spam {o.fpr:.3f} ({round(o.fpr * len(blog))}),"
+        f" held {o.held:.3f} (of them only for too little known evidence: {capped})"
+    )
+
+
 def print_throughput(folds: Folds, with_db: bool) -> None:
     """Print comments scored per second, pure path and (optionally) the worker's DB path."""
-    rows = [r for rows in folds.values() for r in rows]
+    rows = [r for group in folds.values() for r in group]
     scorer = trained(rows)
     start = time.perf_counter()
     for row in rows:

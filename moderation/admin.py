@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
 from moderation.models import BlockRule, QueuedComment, Reputation
+from moderation.scoring.store import calibration_current
 from moderation.services import comment_moderate, thresholds_in_effect
 
 
@@ -134,7 +135,7 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
         limits, source = thresholds_in_effect()
         note = (
             f"Thresholds in effect: held from score {limits.hold:.2f}, spam from "
-            f"{limits.spam:.2f} ({source})."
+            f"{limits.spam:.2f} ({source}).{expected_rates()}"
         )
         # Django's default heading for view-only access reads "Select comment to moderate
         # to view"; the thresholds go in the page body, not the window title.
@@ -185,3 +186,16 @@ class ReputationAdmin(admin.ModelAdmin[Reputation]):
     list_filter = ["kind"]
     search_fields = ["key"]
     readonly_fields = ["kind", "key", "spam", "ham", "updated_at"]
+
+
+def expected_rates() -> str:
+    """Return the rates the calibration expects on new comments, 95% intervals, or ''."""
+    calibrated = calibration_current()
+    found = calibrated.expected if calibrated else {}
+    names = {"fpr": "readers marked spam", "recall": "spam caught", "held": "held"}
+    cells = [
+        f"{label} {found[key][0]:.1%} ({found[key][1]:.1%}-{found[key][2]:.1%})"
+        for key, label in names.items()
+        if isinstance(found.get(key), list) and len(found[key]) == 3
+    ]
+    return f" Expected on new comments: {', '.join(cells)}." if cells else ""

@@ -1,25 +1,26 @@
-"""Thresholds from a site's own labelled comments, by inner cross-validation. Pure.
+"""Weights and thresholds from a site's own labelled comments, by cross-validation. Pure.
 
-Each fold in turn is held out: a model trained on the other folds scores it through the
-scorer, and the pooled held-out scores choose the thresholds. `spam` is the lowest score
-whose validation false-positive rate (ham marked spam) is at most MAX_FPR; `hold` is the
-highest score that lets at most MAX_SPAM_APPROVED of the spam through unseen. Both come from
-validation scores, never from a fixed 0.5. The product (`moderation.services`) and the
-benchmark (`bench/spam_quality.py`) both call `calibrate`.
+Each fold in turn is held out: a model trained on the other folds weighs its comments
+through the scorer's signals (out-of-fold evidence). The prior and the text signals'
+weights are fitted on that evidence (`moderation.scoring.fit`), and the thresholds are
+chosen from the out-of-fold scores under those weights by `moderation.rates` (each fold's
+own 1% FPR / 3% spam-approved point, averaged across folds), never from a fixed 0.5. The
+product (`moderation.services`) and the benchmark (`bench/spam_quality.py`) both call
+`calibrate`.
 """
 
-import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from moderation import policy
-from moderation.scoring import Facts, Signal, score_facts
+from moderation import policy, rates
+from moderation.rates import MAX_FPR, MAX_SPAM_APPROVED, Expected
+from moderation.scoring import DEFAULT_WEIGHTS, Facts, Signal, Weights, fit
 from moderation.scoring.classifier import TokenCounts, learn
 
-MAX_FPR = 0.01  # spam threshold: at most this share of validation ham marked spam
-MAX_SPAM_APPROVED = 0.03  # hold threshold: at most this share of validation spam approved
+__all__ = ["MAX_FPR", "MAX_SPAM_APPROVED"]
+
 DEFAULT_FOLDS = 4  # stratified folds when the examples come in one group
 # Fewer examples of either kind than this and one error moves a threshold a long way (100
 # ham: 1% FPR tolerates one): too few to calibrate, the site keeps the fallbacks.
@@ -66,74 +67,84 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Calibration:
-    """The chosen thresholds, how many examples and folds chose them, and how they did."""
+    """The fitted weights, chosen thresholds, how many examples and folds chose them, and
+    how they did out of fold."""
 
     hold: float
     spam: float
     examples: int
     folds: int
     validation: Outcome
+    weights: Weights = DEFAULT_WEIGHTS
+    expected: Expected | None = None
 
 
 def calibrate(
     groups: Sequence[Sequence[E]],
     *,
     train: Callable[[Sequence[E]], M],
-    score: Callable[[M, E], float],
+    weigh: Callable[[M, E], fit.Evidence],
     progress: Progress | None = None,
+    fit_weights: bool = True,
+    edge: bool = False,
 ) -> Calibration:
-    """Choose thresholds from leave-one-group-out scores of `groups` (see the module doc)."""
+    """Fit weights and choose thresholds from leave-one-group-out evidence (module doc).
+
+    `fit_weights=False` keeps the default weights; `edge=True` takes the pooled scores'
+    edge instead of the folds' typical one (the old rule, kept for the benchmark).
+    """
     if len(groups) < 2:
         raise ValueError("calibration needs at least two folds of labelled examples")
-    scores, labels = validation_scores(groups, train=train, score=score, progress=progress)
-    hold, spam = choose_thresholds(scores, labels)
+    found = validation_evidence(groups, train=train, weigh=weigh, progress=progress)
+    flat = [e for fold in found for e in fold[0]]
+    labels = [y for fold in found for y in fold[1]]
+    weights = fit.fit_weights(flat, labels) if fit_weights else DEFAULT_WEIGHTS
+    folds = [([fit.score_with(weights, e) for e in ev], ys) for ev, ys in found]
+    scores = [s for fold, _ in folds for s in fold]
+    if edge:
+        hold, spam = rates.edge_thresholds(scores, labels)
+    else:
+        hold, spam = rates.pooled_fold_thresholds(folds)
     return Calibration(
         hold=hold,
         spam=spam,
         examples=len(scores),
         folds=len(groups),
         validation=evaluate(scores, labels, hold, spam),
+        weights=weights,
+        expected=rates.expected(folds, hold, spam),
     )
 
 
-def validation_scores(
+def validation_evidence(
     groups: Sequence[Sequence[E]],
     *,
     train: Callable[[Sequence[E]], M],
-    score: Callable[[M, E], float],
+    weigh: Callable[[M, E], fit.Evidence],
     progress: Progress | None = None,
-) -> tuple[list[float], list[bool]]:
-    """Return each example's score by a model trained on the other groups, and its label."""
-    scores: list[float] = []
-    labels: list[bool] = []
+) -> list[tuple[list[fit.Evidence], list[bool]]]:
+    """Return per group its examples' evidence by a model trained on the other groups."""
+    found: list[tuple[list[fit.Evidence], list[bool]]] = []
     for held, group in enumerate(groups):
         model = train([e for i, g in enumerate(groups) if i != held for e in g])
-        scores += [score(model, e) for e in group]
-        labels += [e.is_spam for e in group]
+        found.append(([weigh(model, e) for e in group], [e.is_spam for e in group]))
         if progress is not None:
             progress(held + 1, len(groups))
-    return scores, labels
+    return found
 
 
-def choose_thresholds(
-    scores: Sequence[float],
-    labels: Sequence[bool],
-    *,
-    max_fpr: float = MAX_FPR,
-    max_spam_approved: float = MAX_SPAM_APPROVED,
-) -> tuple[float, float]:
-    """Return (hold, spam) thresholds chosen from validation scores and labels."""
-    hams = sorted(s for s, y in zip(scores, labels, strict=True) if not y)
-    spams = sorted(s for s, y in zip(scores, labels, strict=True) if y)
-    if not hams or not spams:
-        raise ValueError(
-            f"calibration needs both spam and ham examples (got {len(spams)} spam, "
-            f"{len(hams)} ham); add labelled comments of the missing kind"
-        )
-    allowed_fp = math.floor(max_fpr * len(hams))
-    spam = min(math.nextafter(hams[-1 - allowed_fp], 2.0), 1.0)
-    hold = spams[math.floor(max_spam_approved * len(spams))]
-    return min(hold, spam), spam
+def expected_summary(found: Calibration) -> dict[str, object]:
+    """Return the expected rates as stored with the thresholds: [value, low, high] each."""
+    if found.expected is None:
+        return {}
+    ex = found.expected
+    named = {"fpr": ex.fpr, "recall": ex.recall, "spam_approved": ex.spam_approved}
+    summary: dict[str, object] = {
+        name: [r.value, r.low, r.high] for name, r in {**named, "held": ex.held}.items()
+    }
+    summary["fold_spam"] = list(ex.fold_spam)
+    summary["spam_spread"] = ex.spam_spread
+    return summary
 
 
 def stratified_folds(
@@ -170,10 +181,23 @@ def roc_auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
-def evaluate(scores: Sequence[float], labels: Sequence[bool], hold: float, spam: float) -> Outcome:
-    """Return the metrics of deciding `scores` with the production policy (mode "post")."""
+def evaluate(
+    scores: Sequence[float],
+    labels: Sequence[bool],
+    hold: float,
+    spam: float,
+    capped: Sequence[bool] | None = None,
+) -> Outcome:
+    """Return the metrics of deciding `scores` with the production policy (mode "post").
+
+    `capped`: per comment, whether the scorer capped it at hold (too little evidence).
+    """
     limits = policy.Thresholds(hold=hold, spam=spam)
-    decided = [policy.decide(score=s, mode="post", thresholds=limits) for s in scores]
+    caps = capped if capped is not None else [False] * len(scores)
+    decided = [
+        policy.decide(score=s, mode="post", thresholds=limits, cap="hold" if c else None)
+        for s, c in zip(scores, caps, strict=True)
+    ]
     flagged = [d == policy.Decision.SPAM for d in decided]
     pairs = list(zip(flagged, labels, strict=True))
     n_spam = sum(labels)
@@ -203,14 +227,14 @@ def text_model(examples: Sequence[Example]) -> TokenCounts:
     return counts
 
 
-def text_scorer(signals: Sequence[Signal]) -> Callable[[TokenCounts, Example], float]:
-    """Return a function scoring one example's text with `signals` and a trained model."""
+def text_weigher(signals: Sequence[Signal]) -> Callable[[TokenCounts, Example], fit.Evidence]:
+    """Return a function weighing one example's text with `signals` and a trained model."""
 
-    def score(model: TokenCounts, example: Example) -> float:
+    def weigh(model: TokenCounts, example: Example) -> fit.Evidence:
         facts = Facts(text=example.text, raw=example.text, model=model, own_urls=example.own_urls)
-        return score_facts(signals, facts).value
+        return fit.evidence(signals, facts)
 
-    return score
+    return weigh
 
 
 def calibrate_texts(
@@ -218,10 +242,16 @@ def calibrate_texts(
     signals: Sequence[Signal],
     *,
     progress: Progress | None = None,
+    fit_weights: bool = True,
+    edge: bool | None = None,
 ) -> Calibration:
     """Calibrate the text scorer: one fold per group, or stratified folds for a single group.
 
-    This is what `manage.py train_spam` stores (one group per CSV file it was given).
+    This is what `manage.py train_spam` stores (one group per CSV file it was given);
+    `fit_weights` and `edge` as in `calibrate`. By default (`edge` None) separate groups
+    get the folds' typical thresholds (each group is a source of its own, as a new site
+    will be), and stratified folds of one group the pooled edge: random folds of one
+    source differ only by chance, and a small fold's own 1% point is mostly noise.
     """
     examples = [e for group in groups for e in group]
     spam = sum(e.is_spam for e in examples)
@@ -231,9 +261,18 @@ def calibrate_texts(
             f"{len(examples) - spam} ham, at least {MIN_PER_CLASS} of each are needed"
         )
     folds = [list(g) for g in groups if g] if sum(1 for g in groups if g) > 1 else None
+    if edge is None:
+        edge = folds is None
     if folds is None:
         folds = stratified_folds(examples)
-    return calibrate(folds, train=text_model, score=text_scorer(signals), progress=progress)
+    return calibrate(
+        folds,
+        train=text_model,
+        weigh=text_weigher(signals),
+        progress=progress,
+        fit_weights=fit_weights,
+        edge=edge,
+    )
 
 
 def page_prefixes(url: str) -> tuple[str, ...]:

@@ -12,10 +12,10 @@ MODERATION_DEFAULTS: dict[str, Any] = {
     # Scores below HOLD_THRESHOLD are approved on posts in "post" moderation mode; from it
     # up to SPAM_THRESHOLD a moderator decides; at or above SPAM_THRESHOLD: spam. None (the
     # default) = use the pair `manage.py train_spam` calibrated on the site's own labelled
-    # comments (cross-validated: the lowest spam threshold with at most 1% of real readers
-    # marked spam, the highest hold threshold letting at most 3% of spam through; see
-    # moderation/calibration.py), or FALLBACK_THRESHOLDS below until it has. A number
-    # overrides the calibration; never 0.5 out of habit.
+    # comments (cross-validated: each fold's lowest spam threshold with at most 1% of real
+    # readers marked spam and highest hold threshold letting at most 3% of spam through,
+    # averaged over the folds; see moderation/rates.py), or FALLBACK_THRESHOLDS below until
+    # it has. A number overrides the calibration; never 0.5 out of habit.
     "HOLD_THRESHOLD": None,
     "SPAM_THRESHOLD": None,
     # The spam signals, in order; a site may add its own functions `signal(facts)`.

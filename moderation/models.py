@@ -101,6 +101,10 @@ class ClassifierState(models.Model):
     calibrated_spam = models.FloatField(null=True, blank=True)
     calibrated_at = models.DateTimeField(null=True, blank=True)
     calibrated_examples = models.PositiveIntegerField(default=0)
+    # The prior and text-signal factors fitted with them ({"prior": x, "scales": {...}}),
+    # and the out-of-fold rates they are expected to give, with intervals (for moderators).
+    calibrated_weights = models.JSONField(default=dict, blank=True)
+    calibrated_expected = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"classifier v{self.version}: {self.spam_docs} spam, {self.ham_docs} ham"

@@ -37,6 +37,7 @@ def decide(
     trusted: bool = False,
     force: str | None = None,
     hold_score: float | None = None,
+    cap: str | None = None,
 ) -> Decision:
     """Return the decision for a comment with `score` on a post moderated in `mode`.
 
@@ -45,8 +46,9 @@ def decide(
     `force` ("hold" or "spam") comes from an operator's blocklist and wins over the score.
     `hold_score`, when given, replaces `score` for the hold threshold only (evidence that
     may hold a comment but must never mark it spam).
+    `cap` "hold": the scorer had too little evidence, so a spam score is only held.
     """
-    if force == "spam" or score >= thresholds.spam:
+    if force == "spam" or (score >= thresholds.spam and cap != "hold"):
         return Decision.SPAM
     if force == "hold" or max(score, hold_score or 0.0) >= thresholds.hold:
         return Decision.HOLD

@@ -10,8 +10,8 @@ that honest senders share too (no form token) must never turn a reader's comment
 """
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from moderation.scoring import text as textmod
@@ -24,6 +24,7 @@ class Finding:
     reason: str
     force: str | None = None  # "hold" or "spam": decided whatever the score
     hold_only: bool = False  # counts in `Score.hold_value` only (never toward spam)
+    cap: str | None = None  # "hold": the score alone may not mark this comment spam
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,29 @@ class Score:
     reasons: list[str]
     force: str | None = None
     hold_value: float | None = None  # compared with the hold threshold; None = `value`
+    cap: str | None = None  # "hold": too little evidence to mark spam on the score alone
 
 
 Signal = Callable[[Facts], "Finding | Sequence[Finding] | None"]
 
-# Log-odds before any evidence: most comments are fine. Fitted with the rule weights in
-# moderation.scoring.rules by logistic regression on inner leave-one-video-out scores
-# (bench/spam_quality.py).
+# Log-odds before any evidence: most comments are fine. The default until `train_spam`
+# fits the site's own (`moderation.scoring.fit`); see moderation.scoring.rules.
 PRIOR = -3.269
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How findings add up: the prior, and a factor on each named signal's weights.
+
+    `train_spam` fits them on the site's labelled comments (`moderation.scoring.fit`); a
+    signal not named keeps its own weights (factor 1), as the hand-set reputation ones do.
+    """
+
+    prior: float = PRIOR
+    scales: Mapping[str, float] = field(default_factory=dict)
+
+
+DEFAULT_WEIGHTS = Weights()
 
 
 def combine(findings: Sequence[Finding], *, prior: float = PRIOR) -> Score:
@@ -96,23 +112,37 @@ def combine(findings: Sequence[Finding], *, prior: float = PRIOR) -> Score:
     force = "spam" if "spam" in forces else ("hold" if "hold" in forces else None)
     reasons = [f.reason for f in ordered if f.reason]
     hold_value = _sigmoid(hold_total) if hold_total != total else None
-    return Score(value=_sigmoid(total), reasons=reasons, force=force, hold_value=hold_value)
+    cap = "hold" if any(f.cap == "hold" for f in findings) else None
+    return Score(
+        value=_sigmoid(total), reasons=reasons, force=force, hold_value=hold_value, cap=cap
+    )
 
 
-def run_signals(signals: Sequence[Signal], facts: Facts) -> list[Finding]:
-    """Run every signal and collect what they found."""
+def run_signals(
+    signals: Sequence[Signal], facts: Facts, weights: Weights = DEFAULT_WEIGHTS
+) -> list[Finding]:
+    """Run every signal and collect what they found, each weight times its signal's factor."""
     findings: list[Finding] = []
     for signal in signals:
         found = signal(facts)
         if found is None:
             continue
-        findings.extend([found] if isinstance(found, Finding) else found)
+        many = [found] if isinstance(found, Finding) else found
+        scale = weights.scales.get(signal_name(signal), 1.0)
+        findings.extend(f if scale == 1.0 else replace(f, weight=f.weight * scale) for f in many)
     return findings
 
 
-def score_facts(signals: Sequence[Signal], facts: Facts) -> Score:
+def signal_name(signal: Signal) -> str:
+    """Return the name weights use for `signal` (its function name)."""
+    return getattr(signal, "__name__", type(signal).__name__)
+
+
+def score_facts(
+    signals: Sequence[Signal], facts: Facts, weights: Weights = DEFAULT_WEIGHTS
+) -> Score:
     """Run `signals` over `facts` and combine what they found: the whole scorer, pure."""
-    return combine(run_signals(signals, facts))
+    return combine(run_signals(signals, facts, weights), prior=weights.prior)
 
 
 def _sigmoid(x: float) -> float:

@@ -1,10 +1,11 @@
 """Rule signals: small functions over `Facts`, each returning a weighted, readable finding.
 
 Pure: no Django, no Celery. Weights are log-odds (see `moderation.scoring`). The text
-weights (classifier, links, shorteners, self-promotion, engagement bait, length, capitals)
-and the prior were fitted together by L2 logistic regression on inner leave-one-video-out
-scores of the YouTube Spam Collection (per outer fold, then averaged; see bench/README.md);
-the reputation weights are set by hand, conservatively, since no public corpus carries
+weights below (classifier, links, shorteners, self-promotion, engagement bait, length,
+capitals) and the prior are only the defaults a site scores with before `train_spam`:
+train_spam refits a factor on each of them and the prior from the site's own labelled
+comments (`moderation.scoring.fit`), and the benchmark refits them inside every fold. The
+reputation weights are set by hand, conservatively, since no public corpus carries
 moderator history.
 """
 
@@ -36,6 +37,11 @@ SELF_PROMOTION = re.compile(
     r"\b(?:check out|check|visit|subscribe to|sub to|follow|watch)\s+(?:out\s+)?(?:my|me|our)\b"
 )
 
+# A spam verdict needs evidence the model knows: at least this many of the comment's tokens
+# seen in training, covering this share of its words; otherwise the comment is at most
+# held (rules and length alone never mark text in a language or genre the model never saw).
+MIN_KNOWN_TOKENS = 3
+MIN_KNOWN_SHARE = 1 / 3
 CLASSIFIER_WEIGHT = 0.621  # per unit of the classifier's log-odds
 LINK_HOST_WEIGHT = 2.232  # per distinct linked host, up to LINK_HOST_CAP
 LINK_HOST_CAP = 3
@@ -76,10 +82,24 @@ def text_classifier(facts: Facts) -> Finding | None:
     if model is None or not (model.spam_docs and model.ham_docs):
         return None
     verdict = bayes.classify(model, facts.tokens)
+    cap = None if well_known(model, facts.tokens) else "hold"
     if not verdict.evidence:
-        return None
+        return Finding(0.0, "", cap=cap)
     p = min(max(verdict.probability, 1e-6), 1 - 1e-6)
-    return Finding(CLASSIFIER_WEIGHT * math.log(p / (1 - p)), bayes.describe(verdict))
+    return Finding(CLASSIFIER_WEIGHT * math.log(p / (1 - p)), bayes.describe(verdict), cap=cap)
+
+
+def well_known(model: bayes.TokenCounts, tokens: list[str]) -> bool:
+    """Whether the model has seen enough of the comment to call it spam.
+
+    Text in another language, code, or a topic the training never covered shares few of
+    its words with the training comments, and its score is then mostly rules and length.
+    """
+    distinct = set(tokens)
+    words = {t for t in distinct if ":" not in t}  # no bigrams or link tokens
+    known_words = sum(t in model.counts for t in words)
+    known = sum(t in model.counts for t in distinct)
+    return known >= MIN_KNOWN_TOKENS and known_words >= MIN_KNOWN_SHARE * len(words)
 
 
 def links(facts: Facts) -> Finding | None:

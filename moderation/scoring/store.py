@@ -8,13 +8,15 @@ concurrent learners apply their changes one after another.
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from moderation.models import ClassifierState, ClassifierToken
+from moderation.scoring import DEFAULT_WEIGHTS, Weights
 from moderation.scoring.classifier import TokenCounts
 
 logger = logging.getLogger(__name__)
@@ -113,9 +115,14 @@ class Calibrated:
     spam: float
     examples: int = 0
     at: datetime | None = None
+    weights: Weights = DEFAULT_WEIGHTS
+    expected: dict[str, Any] = field(default_factory=dict)
 
 
-_CALIBRATION_FIELDS = ("calibrated_hold", "calibrated_spam", "calibrated_examples", "calibrated_at")
+_CALIBRATION_FIELDS = (
+    *("calibrated_hold", "calibrated_spam", "calibrated_examples", "calibrated_at"),
+    *("calibrated_weights", "calibrated_expected"),
+)
 _calibration: dict[str, Calibrated | None] = {}  # "latest": read with the last stamp query
 
 
@@ -140,18 +147,42 @@ def _stamp_and_calibration() -> tuple[int, datetime] | None:
     if row is None:
         _calibration["latest"] = None
         return None
-    hold, spam, examples, at = row[2:]
+    hold, spam, examples, at, weights, expected = row[2:]
     _calibration["latest"] = (
-        None if hold is None or spam is None else Calibrated(hold, spam, examples, at)
+        None
+        if hold is None or spam is None
+        else Calibrated(hold, spam, examples, at, _weights(weights), expected or {})
     )
     return row[0], row[1]
 
 
-def calibration_store(*, hold: float, spam: float, examples: int) -> None:
-    """Store calibrated thresholds and bump the version, so every worker reads them."""
+def _weights(stored: Mapping[str, Any] | None) -> Weights:
+    """Return the weights stored as {"prior": x, "scales": {...}}, or the defaults."""
+    if not stored or "prior" not in stored:
+        return DEFAULT_WEIGHTS
+    return Weights(prior=float(stored["prior"]), scales=dict(stored.get("scales", {})))
+
+
+def weights_current(*, recent: bool = False) -> Weights:
+    """Return the weights `train_spam` fitted with the calibration, or the defaults."""
+    calibrated = calibration_current(recent=recent)
+    return DEFAULT_WEIGHTS if calibrated is None else calibrated.weights
+
+
+def calibration_store(
+    *,
+    hold: float,
+    spam: float,
+    examples: int,
+    weights: Weights = DEFAULT_WEIGHTS,
+    expected: Mapping[str, Any] | None = None,
+) -> None:
+    """Store calibrated thresholds and weights and bump the version: every worker reads them."""
     with transaction.atomic():
         state = _locked_state()
         state.calibrated_hold, state.calibrated_spam = hold, spam
+        state.calibrated_weights = {"prior": weights.prior, "scales": dict(weights.scales)}
+        state.calibrated_expected = dict(expected or {})
         state.calibrated_examples = examples
         state.calibrated_at = timezone.now()
         state.version += 1

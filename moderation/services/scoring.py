@@ -11,6 +11,7 @@ from moderation import policy
 from moderation.scoring import Score, combine, run_signals
 from moderation.scoring.facts import facts_for
 from moderation.scoring.registry import active_signals
+from moderation.scoring.store import weights_current
 from moderation.services.thresholds import thresholds, thresholds_in_effect
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
             trusted=trusted,
             force=score.force,
             hold_score=score.hold_value,
+            cap=score.cap,
         )
         comment.spam_score = score.value
         comment.spam_reasons = score.reasons
@@ -128,6 +130,7 @@ def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
                 trusted=trusted,
                 force=score.force,
                 hold_score=score.hold_value,
+                cap=score.cap,
             )
         )
         if apply:
@@ -151,7 +154,8 @@ def _assess(comment: Comment, prefetched: dict[str, object] | None = None) -> tu
     facts = facts_for(comment)
     facts.extra.update(prefetched or {})
     trusted = facts.is_staff or bool(facts.approved_by_author and not facts.spam_by_author)
-    return combine(run_signals(active_signals(), facts)), trusted
+    weights = weights_current(recent=facts.model is not None)  # read with the model's stamp
+    return combine(run_signals(active_signals(), facts, weights), prior=weights.prior), trusted
 
 
 def _summary(score: Score) -> str:

@@ -49,5 +49,11 @@ def thresholds_calibrate(
     `moderation.calibration`. Raises `calibration.TooFewExamples` below its minimum.
     """
     found = calibration.calibrate_texts(groups, active_signals(), progress=progress)
-    calibration_store(hold=found.hold, spam=found.spam, examples=found.examples)
+    calibration_store(
+        hold=found.hold,
+        spam=found.spam,
+        examples=found.examples,
+        weights=found.weights,
+        expected=calibration.expected_summary(found),
+    )
     return found

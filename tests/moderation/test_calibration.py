@@ -7,9 +7,10 @@ from django.core.management import call_command
 
 from comments.models import Status
 from moderation import calibration
-from moderation.calibration import Example, calibrate, choose_thresholds, evaluate
+from moderation.calibration import Example, calibrate, evaluate
 from moderation.conf import FALLBACK_THRESHOLDS
 from moderation.models import ClassifierState
+from moderation.rates import edge_thresholds
 from moderation.scoring.store import calibration_store
 from moderation.services import comment_score, thresholds
 from tests.factories import CommentFactory
@@ -36,7 +37,7 @@ def test_chosen_thresholds_meet_the_validation_targets():
     labels = [i >= 80 for i in range(200)]
     labels[150] = labels[151] = False  # two ham look spammy
     labels[10] = True  # one spam looks clean
-    hold, spam = choose_thresholds(scores, labels)
+    hold, spam = edge_thresholds(scores, labels)
     outcome = evaluate(scores, labels, hold, spam)
     assert outcome.fpr <= calibration.MAX_FPR
     assert outcome.spam_approved <= calibration.MAX_SPAM_APPROVED
@@ -50,7 +51,8 @@ def test_calibration_through_the_scorer_meets_the_targets_on_a_synthetic_set():
     found = calibration.calibrate_texts([corpus()], active_signals())
     assert found.folds == calibration.DEFAULT_FOLDS
     assert found.examples == 240
-    assert found.validation.fpr <= calibration.MAX_FPR
+    assert found.expected is not None
+    assert found.expected.fpr.low <= found.validation.fpr <= found.expected.fpr.high
     assert found.validation.spam_approved <= calibration.MAX_SPAM_APPROVED
     assert found.validation.auc > 0.95
 
@@ -62,12 +64,12 @@ def test_one_fold_per_group_is_held_out_in_turn():
     def train(rows):
         return {id(r) for r in rows}
 
-    def score(model, row):
+    def weigh(model, row):
         seen.append(id(row) in model)
-        return 1.0 if row.is_spam else 0.0
+        return {"text_classifier": 9.0 if row.is_spam else -9.0}
 
     groups = [[Example("a", True), Example("b", False)], [Example("c", True), Example("d", False)]]
-    found = calibrate(groups, train=train, score=score)
+    found = calibrate(groups, train=train, weigh=weigh, fit_weights=False)
     assert seen == [False] * 4
     assert found.validation.recall == 1.0
     assert found.validation.fpr == 0.0
@@ -102,7 +104,10 @@ def test_train_spam_stores_and_prints_calibrated_thresholds(tmp_path, settings):
     assert "one fold per file (3)" in output
     assert "fold 3/3" in output
     assert f"hold {state.calibrated_hold:.3f}, spam {state.calibrated_spam:.3f}" in output
-    assert "validation: false positives" in output
+    assert "expected on new comments: false positives" in output
+    assert "95% interval" in output
+    assert set(state.calibrated_weights) == {"prior", "scales"}
+    assert set(state.calibrated_expected) >= {"fpr", "recall", "spam_approved", "held"}
     assert state.calibrated_examples == len(rows)
     assert state.calibrated_at is not None
     assert thresholds().spam == state.calibrated_spam
@@ -171,3 +176,32 @@ def test_moderators_see_the_thresholds_in_effect_on_the_queue(admin_client, sett
     page = admin_client.get("/admin/moderation/queuedcomment/").content.decode()
     assert "held from score 0.31, spam from 0.87" in page
     assert "calibrated by train_spam on 1200 labelled comments" in page
+
+
+def test_moderators_see_the_expected_rates_of_the_calibration(admin_client, settings):
+    """The queue shows the false-positive rate and recall train_spam expects, with intervals."""
+    settings.MODERATION = {}
+    expected = {"fpr": [0.01, 0.004, 0.02], "recall": [0.9, 0.88, 0.92], "held": [0.1, 0.08, 0.12]}
+    calibration_store(hold=0.31, spam=0.87, examples=1200, expected=expected)
+    page = admin_client.get("/admin/moderation/queuedcomment/").content.decode()
+    assert "readers marked spam 1.0% (0.4%-2.0%)" in page
+    assert "spam caught 90.0% (88.0%-92.0%)" in page
+
+
+@pytest.mark.django_db
+def test_stored_weights_are_what_the_scorer_adds_up_with(settings):
+    """Weights stored with a calibration change the score of the next comment scored."""
+    from moderation.scoring import Weights
+
+    settings.MODERATION = {}
+    body = "subscribe to my channel http://a.example"
+
+    def scored() -> float:
+        comment = CommentFactory(status=Status.PENDING, body_source=body, body_html=body)
+        comment_score(comment_id=comment.pk, revision=1)
+        comment.refresh_from_db()
+        return comment.spam_score
+
+    before = scored()
+    calibration_store(hold=0.3, spam=0.9, examples=400, weights=Weights(prior=-9.0))
+    assert scored() < before

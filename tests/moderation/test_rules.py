@@ -160,3 +160,29 @@ def test_blocked_domains_include_their_subdomains():
     assert rules.domain_matches("pills.example", "shop.pills.example")
     assert not rules.domain_matches("pills.example", "notpills.example")
     assert rules.domain_matches("*@spam.example", "bot@spam.example")
+
+
+def _model(pairs):
+    counts = TokenCounts()
+    for text, spam in pairs:
+        learn(counts, Facts(text=text).tokens, is_spam=spam)
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("text", "capped"),
+    [
+        ("check out my channel and subscribe please", False),  # familiar spam: may be spam
+        ("Vielen Dank für die ausführliche Erklärung, wunderbar", True),  # unknown words
+        ("lovely voice", True),  # two known tokens are too little evidence
+        ("lovely song voice, merci beaucoup pour la chanson", False),  # enough known
+    ],
+)
+def test_a_spam_verdict_needs_evidence_the_model_knows(text, capped):
+    """Text the classifier knows too few tokens or words of is capped at hold."""
+    model = _model(
+        [("check out my channel and subscribe please now", True), ("lovely song voice", False)] * 5
+    )
+    finding = rules.text_classifier(Facts(text=text, model=model))
+    assert finding is not None
+    assert (finding.cap == "hold") is capped

@@ -72,9 +72,7 @@ class Command(BaseCommand):
         how = f"one fold per file ({files})" if files > 1 else "4 stratified folds"
         self.stdout.write(f"calibrating thresholds by cross-validation, {how} ...")
         try:
-            found = thresholds_calibrate(
-                groups=groups, progress=lambda done, of: self.stdout.write(f"  fold {done}/{of}")
-            )
+            found = thresholds_calibrate(groups=groups, progress=self._bar)
         except calibration.TooFewExamples as exc:
             self.stdout.write(
                 self.style.WARNING(
@@ -83,18 +81,20 @@ class Command(BaseCommand):
                 )
             )
             return
-        v = found.validation
         self.stdout.write(
             self.style.SUCCESS(
                 f"Calibrated thresholds: hold {found.hold:.3f}, spam {found.spam:.3f} "
-                f"(from {found.examples} comments in {found.folds} folds)."
+                f"(from {found.examples} comments in {found.folds} folds; prior "
+                f"{found.weights.prior:.2f} and text-signal weights fitted with them)."
             )
         )
-        self.stdout.write(
-            f"  validation: false positives {v.fpr:.1%}, recall {v.recall:.1%}, "
-            f"precision {v.precision:.1%}, AUC {v.auc:.3f}, held {v.held:.1%}, "
-            f"spam approved {v.spam_approved:.1%}"
-        )
+        for line in expected_lines(found):
+            self.stdout.write(line)
+
+    def _bar(self, done: int, of: int) -> None:
+        """Draw the cross-validation progress bar, one line per fold."""
+        filled = round(20 * done / of)
+        self.stdout.write(f"  [{'#' * filled}{'.' * (20 - filled)}] fold {done}/{of}")
 
     def _read(self, path: Path, options: dict[str, Any]) -> Iterator[Example]:
         text_col, label_col = options["text_column"], options["label_column"]
@@ -121,3 +121,26 @@ class Command(BaseCommand):
                     is_spam = (row.get(label_col) or "").strip() == options["spam_value"]
                     page = calibration.page_prefixes(row.get(url_col) or "") if url_col else ()
                     yield Example(text, is_spam, page)
+
+
+def expected_lines(found: calibration.Calibration) -> list[str]:
+    """Return what a site can expect at the new thresholds, with 95% intervals."""
+    ex = found.expected
+    if ex is None:
+        return []
+    cells = [
+        f"{name} {r.value:.1%} (95% interval {r.low:.1%}-{r.high:.1%})"
+        for name, r in (
+            ("false positives", ex.fpr),
+            ("recall", ex.recall),
+            ("spam approved", ex.spam_approved),
+            ("held", ex.held),
+        )
+    ]
+    folds = ", ".join(f"{t:.3f}" for t in ex.fold_spam)
+    return [
+        "  expected on new comments: " + "; ".join(cells[:2]),
+        "    " + "; ".join(cells[2:]) + f"; AUC {found.validation.auc:.3f}",
+        f"    each fold's own spam threshold: {folds} (spread {ex.spam_spread:.2f} in "
+        "log-odds: a new site may need a different one; its moderators' decisions teach it)",
+    ]
