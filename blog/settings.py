@@ -6,6 +6,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from kombu import Exchange, Queue
 
 django_stubs_ext.monkeypatch()  # lets ModelAdmin[...] and friends be subscripted at run time
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "moderation",
+    "moderation.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +127,7 @@ else:
 
 # --- Celery: the embedded default is kombu's filesystem transport (no server, crosses processes).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+QUEUES = ("celery", "events", "webhooks")  # scoring and learning; event fan-out; deliveries
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
@@ -155,9 +158,19 @@ CELERY_TASK_PUBLISH_RETRY = True
 # One quick retry: a submit waits at most a few seconds on a dead broker, then the sweep
 # (CELERY_BEAT_SCHEDULE) queues the comment once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5}
+# Events fan out on their own queue, so a slow receiver never delays scoring; webhook
+# deliveries have a queue of their own too (`serve` runs a separate worker for it). A
+# worker started without -Q consumes all three; `-Q celery,events` / `-Q webhooks` split them.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
+CELERY_TASK_ROUTES = {
+    "moderation.comment_event": {"queue": "events"},
+    "webhooks.*": {"queue": "webhooks"},
+}
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscored-comments": {"task": "moderation.sweep_unscored", "schedule": 60.0},
     "anonymize-old-ips": {"task": "comments.anonymize_old_ips", "schedule": 3600.0},
+    "sweep-webhook-deliveries": {"task": "webhooks.sweep", "schedule": 30.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -170,6 +183,7 @@ COMMENTS: dict[str, Any] = {
 MODERATION: dict[str, Any] = {
     "AKISMET_API_KEY": os.environ.get("AKISMET_API_KEY", ""),
     "AKISMET_BLOG_URL": os.environ.get("AKISMET_BLOG_URL", ""),
+    "WEBHOOKS_ALLOW_PRIVATE": env_bool("COMMENTS_WEBHOOKS_ALLOW_PRIVATE", default=False),
 }
 
 # --- REST framework

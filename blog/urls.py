@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from blog import api, api_docs, health, views
+from comments import feeds
 
 blog_patterns = (
     [
@@ -29,5 +30,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    path("feeds/comments/", feeds.SiteCommentsFeed(), name="comments-feed"),
+    path("feeds/posts/<slug:slug>/comments/", feeds.PostCommentsFeed(), name="post-comments-feed"),
     path("", include(blog_patterns)),
 ]

@@ -31,6 +31,13 @@ EDITABLE_STATUSES = frozenset({Status.PENDING, Status.APPROVED})
 # a site's guards) stores a comment as spam, and how its reason begins.
 SUBMIT_CHECKS = "submit checks"
 SUBMIT_CHECK_REASON = "submit check: "
+# The event a change to each status raises (after commit) for alerts, mail and webhooks.
+STATUS_EVENTS: dict[str, str] = {
+    Status.APPROVED: "comment.approved",
+    Status.REJECTED: "comment.rejected",
+    Status.SPAM: "comment.spam",
+    Status.REMOVED: "comment.removed",
+}
 
 
 class CommentError(Exception):
@@ -116,6 +123,7 @@ def comment_submit(
             actor_label="author",
             reason="submitted",
         )
+        _raise_event(comment.pk, "comment.created")
         if status != Status.PENDING:
             comment_set_status(
                 comment=comment, to=status, actor_label=SUBMIT_CHECKS, reason=status_reason
@@ -205,7 +213,17 @@ def comment_set_status(
             actor=actor,
         )
         _touch_post(comment.post_id)
+        if to in STATUS_EVENTS:
+            _raise_event(comment.pk, STATUS_EVENTS[to])
     return True
+
+
+def comment_hold(*, comment: Comment, also_save: Sequence[str] = ()) -> None:
+    """Keep a scored comment pending for a moderator (saving `also_save`), and say so."""
+    with transaction.atomic(savepoint=False):
+        if also_save:
+            comment.save(update_fields=list(also_save))
+        _raise_event(comment.pk, "comment.held")
 
 
 def comment_check_token(comment: Comment, token: str | None) -> bool:
@@ -283,6 +301,15 @@ def _record(
 def _touch_post(post_id: int) -> None:
     """Mark the post's thread as changed (the thread endpoint's ETag depends on it)."""
     Post.objects.filter(pk=post_id).update(comments_changed_at=timezone.now())
+
+
+def _raise_event(comment_id: int, event: str) -> None:
+    """Queue the event once the change is committed; a broker outage is logged, not raised."""
+    from moderation.tasks import comment_event
+
+    job = partial(comment_event.delay, comment_id, event)
+    job.__qualname__ = "comment_event.delay"  # type: ignore[attr-defined]
+    transaction.on_commit(job, robust=True)
 
 
 def _enqueue_scoring(comment: Comment) -> None:

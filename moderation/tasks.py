@@ -35,3 +35,11 @@ def forget_person(email: str, ips: list[str] | None = None) -> int:
     from moderation.services import person_forget
 
     return person_forget(email=email, ips=ips or ())
+
+
+@shared_task(name="moderation.comment_event", **TASK_OPTIONS)
+def comment_event(comment_id: int, event: str) -> int:
+    """Hand one comment event (created, held, approved, ...) to every receiver."""
+    from moderation.events import event_fan_out
+
+    return event_fan_out(comment_id=comment_id, event=event)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from moderation import api
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("comments/bulk/", api.BulkView.as_view(), name="moderation-bulk"),
     path("comments/<int:pk>/", api.ModerationDetailView.as_view(), name="moderation-detail"),
     path("comments/<int:pk>/<str:action>/", api.ActionView.as_view(), name="moderation-action"),
+    path("webhooks/", include("moderation.webhooks.urls")),
 ]

@@ -76,7 +76,8 @@ def published_tasks() -> Iterator[list[tuple[str, tuple]]]:
 def purge_broker() -> None:
     """Drop messages left in the test broker by an earlier, interrupted run."""
     with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        for queue in ("celery", "events", "webhooks"):
+            conn.default_channel.queue_purge(queue)
 
 
 @pytest.fixture

@@ -90,9 +90,19 @@ class Child:
 
 
 def start_worker(
-    name: str, log_dir: Path, *, env: dict[str, str], concurrency: int = 1, beat: bool = False
+    name: str,
+    log_dir: Path,
+    *,
+    env: dict[str, str],
+    concurrency: int = 1,
+    beat: bool = False,
+    queues: str | None = "celery,events,webhooks",
 ) -> Child:
-    """Start `celery -A blog worker` (with an embedded beat if asked) and wait until ready."""
+    """Start `celery -A blog worker` (with an embedded beat if asked) and wait until ready.
+
+    By default it consumes every queue: scoring, events and webhook deliveries; with
+    `queues=None` it is started without -Q, as an operator following the README would.
+    """
     argv = [
         sys.executable,
         "-m",
@@ -111,6 +121,7 @@ def start_worker(
         "--without-mingle",
         "--without-gossip",
         "--without-heartbeat",
+        *(["-Q", queues] if queues else []),
     ]
     if beat:
         argv += ["-B", "-s", str(log_dir / f"{name}-beat-schedule")]

@@ -12,6 +12,14 @@ from moderation.models import BlockRule, Lesson, Reputation
 logger = logging.getLogger(__name__)
 
 
+def _webhook_deliveries_forget(email: str) -> None:
+    """Webhook deliveries store the comment's record (e-mail, IP): they go too."""
+    from moderation.webhooks.services import deliveries_forget
+
+    if deliveries_forget(email=email):
+        logger.info("forgot the webhook deliveries of one person")
+
+
 def person_forget(*, email: str, ips: Iterable[str] = ()) -> int:
     """Forget what moderation remembers about one person (GDPR erasure); return rows deleted.
 
@@ -19,8 +27,10 @@ def person_forget(*, email: str, ips: Iterable[str] = ()) -> int:
     came from (plus `ips`), and takes those keys out of every `Lesson` holding them, so
     that unlearning such a comment later neither recreates the rows nor counts below zero.
     Network (/24, /64) and link-domain rows stay: they describe many people, not one.
+    Webhook deliveries whose stored record names the e-mail are deleted as well.
     """
     email = email.strip().lower()
+    _webhook_deliveries_forget(email)
     seen = Comment.objects.filter(author_email__iexact=email, ip_address__isnull=False)
     if not email:  # an empty address would match every anonymous and erased comment
         seen = seen.none()

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from comments.models import Comment, Status
-from comments.services import comment_set_status
+from comments.services import comment_hold, comment_set_status
 from moderation import policy
 from moderation.scoring import Score, combine, run_signals
 from moderation.scoring.facts import facts_for
@@ -67,7 +67,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
                 also_save=fields,
             )
         else:
-            comment.save(update_fields=fields)
+            comment_hold(comment=comment, also_save=fields)
     logger.info("scored comment %s rev %s: %.3f → %s", comment_id, revision, score.value, decision)
     return str(decision)
 

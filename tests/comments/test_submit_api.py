@@ -61,11 +61,16 @@ def test_a_submit_keeps_the_request_context_for_moderators_only(api, post):
 def test_a_submit_is_queued_for_scoring_after_commit(
     api, post, django_capture_on_commit_callbacks, published_tasks
 ):
-    """The scoring task for revision 1 reaches the broker once the comment is committed."""
+    """The scoring task for revision 1 and the `comment.created` event reach the broker once
+    the comment is committed."""
     with django_capture_on_commit_callbacks(execute=True):
         answer = send(api, VALID)
         assert published_tasks == []
-    assert published_tasks == [("moderation.score_comment", (answer.json()["id"], 1))]
+    pk = answer.json()["id"]
+    assert sorted(published_tasks) == [
+        ("moderation.comment_event", (pk, "comment.created")),
+        ("moderation.score_comment", (pk, 1)),
+    ]
 
 
 def test_the_new_comment_is_not_public_until_approved(api, post):

@@ -20,8 +20,8 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 class Command(BaseCommand):
     help = (
         "Run the whole service on one machine: migrate, load demo posts and a demo "
-        "moderator, then start the web server and a Celery worker (with beat) as two "
-        "processes. Ctrl-C stops both."
+        "moderator, then start the web server, a Celery worker (with beat) and a worker "
+        "for webhook deliveries as separate processes. Ctrl-C stops them all."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,18 +37,18 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Database migrated."))
         export = "" if no_demo else self._load_demo()
         signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the children too
-        processes = [self._start_worker(), self._start_web(addr)]
+        processes = [self._start_worker(), self._start_webhook_worker(), self._start_web(addr)]
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nBlog:        http://{addr}/\nAdmin queue: http://{addr}/admin/moderation/"
                 f"queuedcomment/\nAPI:         http://{addr}/api/v1/posts/\nAPI docs:    "
-                f"http://{addr}/api/v1/docs/\nCtrl-C stops both."
+                f"http://{addr}/api/v1/docs/\nCtrl-C stops them all."
             )
         )
         if export:
             self.stdout.write(f"For the README's tour, paste into your shell:\n  {export}\n")
         if not self._wait(processes):
-            raise CommandError("The web server or the worker stopped; see the messages above.")
+            raise CommandError("The web server or a worker stopped; see the messages above.")
 
     def _load_demo(self) -> str:
         """Load the demo posts, comments and moderator; return the `export TOKEN=…` line."""
@@ -80,6 +80,33 @@ class Command(BaseCommand):
                 "info",
                 "--concurrency",
                 "2",
+                "-Q",
+                "celery,events",
+            ],
+            env=os.environ.copy(),
+        )
+
+    def _start_webhook_worker(self) -> subprocess.Popen[bytes]:
+        """Deliveries wait on other servers: threads, on their own queue, never delay scoring."""
+        self.stdout.write("Starting a Celery worker for webhook deliveries …")
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "blog",
+                "worker",
+                "-n",
+                "webhooks@%h",
+                "-l",
+                "info",
+                "--pool",
+                "threads",
+                "--concurrency",
+                "8",
+                "-Q",
+                "webhooks",
             ],
             env=os.environ.copy(),
         )
@@ -99,7 +126,7 @@ class Command(BaseCommand):
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)
             stopped_alone = True
-            self.stderr.write("A process stopped; stopping the other one.")
+            self.stderr.write("A process stopped; stopping the others.")
         except KeyboardInterrupt:
             self.stdout.write("\nStopping …")
         finally:

@@ -1,0 +1,39 @@
+"""Comment events fan out to their receivers: moderator alerts, reader mail, webhooks.
+
+Events are raised in one place, `comments.services`, after the transaction that changed a
+comment commits, and reach this module through the `moderation.comment_event` task on the
+"events" queue (a slow receiver never delays scoring). Each receiver is a dotted path
+called with `comment_id` and `event`; one that fails is logged and the others still run.
+"""
+
+import logging
+
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+EVENTS = (
+    "comment.created",
+    "comment.held",
+    "comment.approved",
+    "comment.rejected",
+    "comment.spam",
+    "comment.removed",
+)
+
+RECEIVERS: list[str] = [
+    "moderation.webhooks.services.webhook_on_event",
+]
+
+
+def event_fan_out(*, comment_id: int, event: str) -> int:
+    """Call every receiver with this event; return how many succeeded."""
+    done = 0
+    for path in RECEIVERS:
+        try:
+            import_string(path)(comment_id=comment_id, event=event)
+        except Exception:
+            logger.exception("receiver %s failed on %s for comment %s", path, event, comment_id)
+        else:
+            done += 1
+    return done
