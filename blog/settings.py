@@ -8,6 +8,8 @@ import dj_database_url
 import django_stubs_ext
 from kombu import Exchange, Queue
 
+from blog.mailurl import email_settings
+
 django_stubs_ext.monkeypatch()  # lets ModelAdmin[...] and friends be subscripted at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "blog",
     "comments",
+    "comments.notify",
     "moderation",
     "moderation.webhooks",
 ]
@@ -125,6 +128,20 @@ else:
         }
     }
 
+# --- Mail: one URL (blog/mailurl.py); unset = readable .eml files under var/mail/.
+_mail = email_settings(os.environ.get("EMAIL_URL", ""), default_dir=VAR_DIR / "mail")
+EMAIL_BACKEND: str = _mail["EMAIL_BACKEND"]
+EMAIL_FILE_PATH: str = _mail.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST: str = _mail.get("EMAIL_HOST", "localhost")
+EMAIL_PORT: int = _mail.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER: str = _mail.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD: str = _mail.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS: bool = _mail.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL: bool = _mail.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT: float = _mail.get("EMAIL_TIMEOUT", 10.0)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Threadkeeper <comments@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # --- Celery: the embedded default is kombu's filesystem transport (no server, crosses processes).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 QUEUES = ("celery", "events", "webhooks")  # scoring and learning; event fan-out; deliveries
@@ -158,19 +175,24 @@ CELERY_TASK_PUBLISH_RETRY = True
 # One quick retry: a submit waits at most a few seconds on a dead broker, then the sweep
 # (CELERY_BEAT_SCHEDULE) queues the comment once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5}
-# Events fan out on their own queue, so a slow receiver never delays scoring; webhook
-# deliveries have a queue of their own too (`serve` runs a separate worker for it). A
-# worker started without -Q consumes all three; `-Q celery,events` / `-Q webhooks` split them.
+# Events (and the mail they cause) fan out on their own queue, so a slow receiver never
+# delays scoring; webhook deliveries have a queue of their own too (`serve` runs a separate
+# worker for it). A worker started without -Q consumes all three; `-Q celery,events` /
+# `-Q webhooks` split them.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
 CELERY_TASK_ROUTES = {
     "moderation.comment_event": {"queue": "events"},
+    "notify.*": {"queue": "events"},
     "webhooks.*": {"queue": "webhooks"},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscored-comments": {"task": "moderation.sweep_unscored", "schedule": 60.0},
     "anonymize-old-ips": {"task": "comments.anonymize_old_ips", "schedule": 3600.0},
     "sweep-webhook-deliveries": {"task": "webhooks.sweep", "schedule": 30.0},
+    "sweep-outbox": {"task": "notify.sweep_outbox", "schedule": 60.0},
+    "flush-mail-batches": {"task": "notify.flush_batches", "schedule": 60.0},
+    "moderator-digest": {"task": "moderation.alerts_digest", "schedule": 24 * 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -179,6 +201,8 @@ COMMENTS: dict[str, Any] = {
     "ALLOWED_ORIGINS": env_list("COMMENTS_ALLOWED_ORIGINS"),
     "TRUSTED_PROXIES": env_list("COMMENTS_TRUSTED_PROXIES"),
     "SUBMIT_RATE": os.environ.get("COMMENTS_SUBMIT_RATE", "10/min"),
+    "SITE_NAME": os.environ.get("COMMENTS_SITE_NAME", "Threadkeeper"),
+    "SITE_URL": os.environ.get("COMMENTS_SITE_URL", "http://127.0.0.1:8000"),
 }
 MODERATION: dict[str, Any] = {
     "AKISMET_API_KEY": os.environ.get("AKISMET_API_KEY", ""),

@@ -29,6 +29,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    path("moderation/", include("moderation.page_urls")),
+    path("notify/", include("comments.notify.urls")),
     path("api/v1/", include(api_patterns)),
     path("feeds/comments/", feeds.SiteCommentsFeed(), name="comments-feed"),
     path("feeds/posts/<slug:slug>/comments/", feeds.PostCommentsFeed(), name="post-comments-feed"),

@@ -160,6 +160,7 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
                 f"{services.SUBMIT_CHECK_REASON}{spam_reason}" if spam_reason else "submitted"
             ),
             without_form_token=without_form_token,
+            notify_replies=values["notify_replies"],
         )
 
 

@@ -72,6 +72,18 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     # At most this many comments per post in any hour, all readers together (429 beyond);
     # None switches the cap off.
     "MAX_COMMENTS_PER_POST_PER_HOUR": 300,
+    # Mail: the site's name (subjects, signatures) and the public address links point to.
+    "SITE_NAME": "Threadkeeper",
+    "SITE_URL": "http://127.0.0.1:8000",
+    # A message the mail server did not take is tried again after these many seconds
+    # (then every last value, by the outbox sweep), up to MAIL_MAX_ATTEMPTS in all.
+    "MAIL_RETRY_SECONDS": [30, 120, 600, 1800, 3600],
+    "MAIL_MAX_ATTEMPTS": 12,
+    # A message claimed by a worker that died before it finished is sent again after this.
+    "MAIL_CLAIM_SECONDS": 600,
+    # Reply notifications: at most one mail per thread per address in this many seconds;
+    # replies approved meanwhile go into the next one.
+    "REPLY_MAIL_WINDOW_SECONDS": 3600,
 }
 
 

@@ -29,6 +29,7 @@ from blog.models import Post
 from comments import idempotency
 from comments.conf import comments_setting
 from comments.models import Comment, CommentEvent
+from comments.notify.services import reader_personal_data_erase
 from comments.throttles import rate_history_forget
 from moderation.tasks import forget_person
 
@@ -125,6 +126,7 @@ def comments_erase_personal_data(*, email: str, keep_bodies: bool = False) -> in
         # queued: the erasure is done when the command returns. Before the update, which
         # clears the IP addresses the task looks up.
         forget_person(email)
+        reader_personal_data_erase(email=email)
         count: int = comments.update(**changes)
         _scrub_mentions([pk for pk, _, _ in rows], identifiers)
         _touch_posts({post_id for _, post_id, _ in rows})

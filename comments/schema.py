@@ -19,6 +19,7 @@ ERROR_DESCRIPTIONS = {
     "401": "Authentication is required (a moderator's token or session).",
     "403": "Not allowed: not a moderator, wrong or expired edit token, comments closed.",
     "404": "No such post, comment or page of results.",
+    "411": "A chunked body the server cannot frame: send it with a Content-Length.",
     "409": "A request with the same Idempotency-Key is still being processed.",
     "413": "The request body is too large.",
     "415": "The body is not JSON (or a form).",
@@ -66,6 +67,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes += ["401", "403"]
         if self.method in WRITE_METHODS:
             codes += ["403", "413", "415", "429"]
+        if self.method == "PUT":  # HTTP clients send an empty PUT body chunked
+            codes += ["411"]
         if self.method == "POST" and self.path.endswith("/{slug}/comments/"):
             codes += ["409", "422"]
         return codes

@@ -38,6 +38,9 @@ class CommentInput(serializers.Serializer[Any]):
     # Submit-time bot checks (see comments.checks): the widget sends both.
     form_token = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     homepage = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    # Mail me when a reply is approved, or when this comment is approved after being held
+    # (after the address is confirmed).
+    notify_replies = serializers.BooleanField(required=False, default=False)
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         limits = input_limits()

@@ -3,7 +3,9 @@
 `comment_set_status` is the only function that changes `Comment.status`; it records the
 change in the same transaction. Scoring is queued with `transaction.on_commit(...,
 robust=True)`: a broker outage after commit is logged, not an error, and the periodic
-sweep queues the comment later, so an accepted comment is never lost.
+sweep queues the comment later, so an accepted comment is never lost. Comment events
+(created, held, approved, rejected, spam, removed) are raised here and only here, the same
+way after commit, for moderator alerts, reader mail and webhooks (`moderation.events`).
 """
 
 import logging
@@ -85,6 +87,7 @@ def comment_submit(
     status: str = Status.PENDING,
     status_reason: str = "submitted",
     without_form_token: bool = False,
+    notify_replies: bool = False,
 ) -> Submitted:
     """Sanitize and save a new comment as pending, and queue it for scoring after commit."""
     if not post.comments_open:
@@ -124,6 +127,10 @@ def comment_submit(
             reason="submitted",
         )
         _raise_event(comment.pk, "comment.created")
+        if notify_replies and status != Status.SPAM:
+            from comments.notify.services import subscription_add
+
+            subscription_add(comment=comment)
         if status != Status.PENDING:
             comment_set_status(
                 comment=comment, to=status, actor_label=SUBMIT_CHECKS, reason=status_reason

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
-from moderation.models import BlockRule, QueuedComment, Reputation
+from moderation.models import AlertPreference, BlockRule, QueuedComment, Reputation
 from moderation.scoring.store import calibration_current
 from moderation.services import comment_moderate, thresholds_in_effect
 
@@ -199,3 +199,13 @@ def expected_rates() -> str:
         if isinstance(found.get(key), list) and len(found[key]) == 3
     ]
     return f" Expected on new comments: {', '.join(cells)}." if cells else ""
+
+
+@admin.register(AlertPreference)
+class AlertPreferenceAdmin(admin.ModelAdmin[AlertPreference]):
+    """Each moderator's choice of alerts: immediately (the default), a daily digest, or none."""
+
+    list_display = ["user", "alerts", "updated_at"]
+    list_filter = ["alerts"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]

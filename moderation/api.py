@@ -10,11 +10,13 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from comments.models import Comment, Status
 from comments.permissions import IsModerator
 from moderation import services
-from moderation.serializers import ActionInput, BulkInput, ModerationComment
+from moderation.alerts import alert_preference, alert_preference_set
+from moderation.serializers import ActionInput, AlertsInput, BulkInput, ModerationComment
 
 ORDERINGS = {"created_at", "-created_at", "spam_score", "-spam_score", "id", "-id"}
 
@@ -110,3 +112,22 @@ class BulkView(generics.GenericAPIView[Comment]):
             ModerationComment(fresh, many=True, context={"request": request}).data,
             status=status.HTTP_200_OK,
         )
+
+
+class NotificationPreferenceView(APIView):
+    """GET / PUT the moderator's own alert preference: {"alerts": "immediate|digest|off"}."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(responses=AlertsInput)
+    def get(self, request: Request) -> Response:
+        return Response({"alerts": alert_preference(cast(User, request.user))})
+
+    @extend_schema(request=AlertsInput, responses=AlertsInput)
+    def put(self, request: Request) -> Response:
+        data = AlertsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        alerts = alert_preference_set(
+            user=cast(User, request.user), alerts=data.validated_data["alerts"]
+        )
+        return Response({"alerts": alerts})

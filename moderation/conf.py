@@ -43,6 +43,11 @@ MODERATION_DEFAULTS: dict[str, Any] = {
     "AKISMET_API_URL": "https://rest.akismet.com",
     "AKISMET_TIMEOUT": 2.0,
     "AKISMET_IS_TEST": False,
+    # Moderator alerts: at most one immediate mail per moderator in this many seconds;
+    # comments held meanwhile go into the next one.
+    "ALERT_WINDOW_SECONDS": 300,
+    # Decision links in alert mail stay valid this long (each works once).
+    "DECISION_LINK_MAX_AGE_SECONDS": 7 * 24 * 3600,
 }
 
 # Thresholds before any calibration (no train_spam yet, or fewer than 100 labelled comments

@@ -23,6 +23,8 @@ EVENTS = (
 
 RECEIVERS: list[str] = [
     "moderation.webhooks.services.webhook_on_event",
+    "moderation.alerts.alert_on_event",
+    "comments.notify.services.notify_on_event",
 ]
 
 

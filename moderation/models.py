@@ -1,5 +1,6 @@
 """Moderation data: the operator's blocklist, and the moderation queue with its permission."""
 
+from django.conf import settings
 from django.db import models
 
 from comments.models import Comment
@@ -108,3 +109,32 @@ class ClassifierState(models.Model):
 
     def __str__(self) -> str:
         return f"classifier v{self.version}: {self.spam_docs} spam, {self.ham_docs} ham"
+
+
+class AlertPreference(models.Model):
+    """How a moderator wants to hear about held comments (no row: immediately)."""
+
+    class Alerts(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediately (at most one mail per window)"
+        DIGEST = "digest", "Once a day, in a digest"
+        OFF = "off", "Never"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preference"
+    )
+    alerts = models.CharField(max_length=10, choices=Alerts.choices, default=Alerts.IMMEDIATE)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"alerts: {self.alerts}"
+
+
+class UsedDecisionLink(models.Model):
+    """A decision link from an alert mail that has been used (each works once)."""
+
+    nonce = models.CharField(max_length=40, unique=True)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.nonce

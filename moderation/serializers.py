@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from comments.models import Comment, CommentEvent
 from comments.serializers import PublicComment
+from moderation.models import AlertPreference
 
 
 class HistoryEntry(serializers.ModelSerializer[CommentEvent]):
@@ -56,3 +57,9 @@ class BulkInput(serializers.Serializer[Any]):
         child=serializers.IntegerField(min_value=1, max_value=2**62), min_length=1, max_length=500
     )
     action = serializers.ChoiceField(choices=["approve", "reject", "spam", "ham"])
+
+
+class AlertsInput(serializers.Serializer[Any]):
+    """A moderator's alert preference: every held comment at once, a daily digest, or none."""
+
+    alerts = serializers.ChoiceField(choices=AlertPreference.Alerts.choices)

@@ -43,3 +43,11 @@ def comment_event(comment_id: int, event: str) -> int:
     from moderation.events import event_fan_out
 
     return event_fan_out(comment_id=comment_id, event=event)
+
+
+@shared_task(name="moderation.alerts_digest", **TASK_OPTIONS)
+def alerts_digest() -> int:
+    """Mail each moderator who chose the digest the comments still waiting for a decision."""
+    from moderation.alerts import alerts_digest_send
+
+    return alerts_digest_send()

@@ -4,6 +4,11 @@ from moderation import api
 
 urlpatterns = [
     path("comments/", api.QueueView.as_view(), name="moderation-queue"),
+    path(
+        "me/notifications/",
+        api.NotificationPreferenceView.as_view(),
+        name="moderation-notifications",
+    ),
     path("comments/bulk/", api.BulkView.as_view(), name="moderation-bulk"),
     path("comments/<int:pk>/", api.ModerationDetailView.as_view(), name="moderation-detail"),
     path("comments/<int:pk>/<str:action>/", api.ActionView.as_view(), name="moderation-action"),

@@ -13,6 +13,8 @@ from blog.celery import app as celery_app
 from tests.factories import ModeratorFactory, PostFactory, UserFactory
 from tests.workers import Child, start_worker
 
+pytest_plugins = ["tests.notify.smtp"]  # the `smtp` fixture: a real SMTP server on loopback
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 

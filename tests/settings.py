@@ -46,3 +46,7 @@ if os.environ.get("THREADKEEPER_TEST_FAST_SWEEP"):
         **CELERY_BEAT_SCHEDULE,
         "sweep-unscored-comments": {"task": "moderation.sweep_unscored", "schedule": 1.0},
     }
+
+# Mail tests with a real worker: retries after a second instead of half a minute.
+if os.environ.get("THREADKEEPER_TEST_FAST_MAIL_RETRY"):
+    COMMENTS = {**COMMENTS, "MAIL_RETRY_SECONDS": [1, 1, 2]}

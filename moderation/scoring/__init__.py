@@ -71,6 +71,11 @@ class Facts:
         """Return the classifier tokens of what the author typed."""
         return textmod.tokens(self.raw or self.text, own=self.own_urls)
 
+    @cached_property
+    def prose_tokens(self) -> list[str]:
+        """Return the classifier tokens of the words around the links (no link tokens)."""
+        return textmod.prose_tokens(self.raw or self.text, own=self.own_urls)
+
 
 @dataclass(frozen=True)
 class Score:

@@ -42,6 +42,12 @@ SELF_PROMOTION = re.compile(
 # held (rules and length alone never mark text in a language or genre the model never saw).
 MIN_KNOWN_TOKENS = 3
 MIN_KNOWN_SHARE = 1 / 3
+# A link is evidence for holding, not for marking spam: training comments seldom show how a
+# site's honest readers cite sources (the YouTube files have no ham with a link at all), so
+# what a model learned about links does not travel. A comment with links may be marked spam
+# only when it is mostly links, or when its words without the links say spam by themselves:
+# a pitch, or the classifier at least this sure on them alone.
+LINK_WORDS_PROBABILITY = 0.95
 CLASSIFIER_WEIGHT = 0.621  # per unit of the classifier's log-odds
 LINK_HOST_WEIGHT = 2.232  # per distinct linked host, up to LINK_HOST_CAP
 LINK_HOST_CAP = 3
@@ -103,15 +109,31 @@ def well_known(model: bayes.TokenCounts, tokens: list[str]) -> bool:
 
 
 def links(facts: Facts) -> Finding | None:
-    """Links to several sites are how link spam looks; each distinct site counts."""
+    """Links to several sites are how link spam looks; each distinct site counts.
+
+    The finding caps the comment at hold unless it is mostly links or its words say spam
+    by themselves (`LINK_WORDS_PROBABILITY`): a link alone marks nothing spam.
+    """
     hosts = link_hosts(facts)
     if not hosts:
         return None
     weight = LINK_HOST_WEIGHT * min(len(hosts), LINK_HOST_CAP)
     words = max(len(facts.normalized.split()), 1)
     count = len(hosts)
-    mostly = " (mostly links)" if count / words > 0.2 else ""
-    return Finding(weight, f"{count} link{'s' if count != 1 else ''}{mostly}")
+    mostly = count / words > 0.2
+    cap = None if mostly or spammy_words(facts) else "hold"
+    reason = f"{count} link{'s' if count != 1 else ''}{' (mostly links)' if mostly else ''}"
+    return Finding(weight, reason, cap=cap)
+
+
+def spammy_words(facts: Facts) -> bool:
+    """Whether the words around a comment's links say spam without the links' help."""
+    if SELF_PROMOTION.search(facts.normalized) or ENGAGEMENT_BAIT.search(facts.normalized):
+        return True
+    model = facts.model
+    if model is None or not (model.spam_docs and model.ham_docs):
+        return False
+    return bayes.classify(model, facts.prose_tokens).probability >= LINK_WORDS_PROBABILITY
 
 
 def shorteners(facts: Facts) -> Finding | None:

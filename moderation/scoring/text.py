@@ -99,6 +99,21 @@ def tokens(text: str, *, char_ngrams: bool = False, own: tuple[str, ...] = ()) -
     return [token for token in result if len(token) <= MAX_TOKEN_LENGTH]
 
 
+def prose_tokens(text: str, *, own: tuple[str, ...] = ()) -> list[str]:
+    """Return the words and word bigrams of ``text`` outside its links (no link tokens).
+
+    What the author wrote around the links, as the classifier reads it: each stretch
+    between two links is cut into words on its own, so no bigram spans a link.
+    """
+    normalized = without_own_links(normalize(text), own)
+    result: list[str] = []
+    for stretch in _URL.split(normalized):
+        words = _WORD.findall(stretch)
+        result.extend(words)
+        result.extend(f"b:{a} {b}" for a, b in pairwise(words))
+    return [token for token in result if len(token) <= MAX_TOKEN_LENGTH]
+
+
 def _host_words(url: str) -> list[str]:
     """Return the dot-separated labels of a URL's host, e.g. ``['bit', 'ly']``."""
     host = _HOST.match(url)

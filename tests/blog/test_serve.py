@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,8 @@ def _answers(server: Served) -> bool:
 
 
 def test_serve_runs_the_whole_flow_on_a_fresh_machine(served):
-    """Demo posts and comments load, a comment is scored by the worker, approved, and shown."""
+    """Demo posts and comments load, a comment is scored by the worker, held (the demo
+    moderator's alert is written under var/mail/), approved, and shown."""
     token = re.search(r"^  export TOKEN=(\w+)$", served.output(), re.MULTILINE)
     assert token, served.output()
     _, posts = served.call("GET", "/api/v1/posts/")
@@ -124,6 +126,15 @@ def test_serve_runs_the_whole_flow_on_a_fresh_machine(served):
     )
     assert scored
     assert served.call("GET", detail, token=token[1])[1]["status"] == "pending"  # pre-moderated
+    alerts = wait_for(
+        lambda: list((served.log.parent / "mail").glob("*.eml")),
+        timeout=30,
+        message=f"no alert mail was written under var/mail/:\n{served.output()}",
+    )
+    mail = message_from_bytes(alerts[0].read_bytes(), policy=policy.default)
+    assert "Held for moderation" in mail["Subject"]
+    assert mail["To"] == "moderator@example.invalid"
+    assert "mail saved to" in served.output()
 
     status, approved = served.call("POST", detail + "approve/", {}, token=token[1])
     assert status == 200, approved

@@ -203,6 +203,8 @@ def test_keyboard_alone_posts_a_comment(page, blog_post, widget_settings, host_s
     expect(form.get_by_label("Comment")).to_be_focused()
     keys.type("Typed without a mouse.")
     keys.press("Tab")
+    expect(form.get_by_label("Tell me by mail when someone replies")).to_be_focused()
+    keys.press("Tab")
     expect(form.get_by_label("Remember me in this browser")).to_be_focused()
     keys.press("Tab")
     expect(form.get_by_role("button", name="Post comment")).to_be_focused()
@@ -550,3 +552,26 @@ def test_the_author_deletes_a_comment_a_bot_check_caught(
 
     expect(page.locator("li.tk-own")).to_have_count(0)
     assert Comment.objects.get(pk=pk).status == Status.REMOVED
+
+
+def test_reply_notifications_are_off_by_default_and_remembered_when_ticked(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """The box starts unticked; ticked, the submit asks for mail and "remember me" keeps it."""
+    url = host_site.add("/notify/", embed_page(api_origin))
+    open_thread(page, url)
+    form = page.locator("form.tk-form").first
+    box = form.get_by_label("Tell me by mail when someone replies")
+    expect(box).not_to_be_checked()
+    fill_form(form, name="Nia", email="nia@example.org", body="Tell me when you answer.")
+    box.check()
+    form.get_by_label("Remember me in this browser").check()
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.locator("li.tk-pending")).to_contain_text("Tell me when you answer.")
+    from comments.notify.models import Subscription
+
+    assert Subscription.objects.filter(address__email="nia@example.org").count() == 1
+    page.reload()
+    expect(
+        page.locator("form.tk-form").first.get_by_label("Tell me by mail when someone replies")
+    ).to_be_checked()

@@ -34,6 +34,10 @@ class Command(BaseCommand):
                 f"Demo moderator '{username}' exists; its password is unchanged "
                 f"(set a new one with: python manage.py changepassword {username})"
             )
+        if not user.email:
+            # An address, so that the demo shows moderator alerts (.eml files under var/mail/).
+            user.email = f"{username}@example.invalid"
+            user.save(update_fields=["email"])
         user.groups.add(Group.objects.get(name="moderators"))
         token, _ = Token.objects.get_or_create(user=user)
         self.stdout.write(self.style.SUCCESS(login))

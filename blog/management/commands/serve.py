@@ -37,6 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Database migrated."))
         export = "" if no_demo else self._load_demo()
         signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the children too
+        self.stdout.write(f"Mail: {_mail_destination(settings)}")
         processes = [self._start_worker(), self._start_webhook_worker(), self._start_web(addr)]
         self.stdout.write(
             self.style.SUCCESS(
@@ -162,6 +163,15 @@ def port_check(addr: str) -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _mail_destination(conf: Any) -> str:
+    backend = str(conf.EMAIL_BACKEND)
+    if backend.endswith("EmlFileBackend"):
+        return f".eml files in {conf.EMAIL_FILE_PATH} (set EMAIL_URL to send real mail)"
+    if backend.endswith("console.EmailBackend"):
+        return "printed here by the worker"
+    return f"SMTP via {conf.EMAIL_HOST}:{conf.EMAIL_PORT}"
 
 
 def _safe(conf: Any) -> str:

@@ -92,6 +92,7 @@
     body: "Comment",
     body_hint: "Markdown: **bold**, _italic_, `code`, [link](https://…), > quote. Leave a blank line between paragraphs.",
     remember: "Remember me in this browser",
+    notify: "Tell me by mail when someone replies (you confirm your address first)",
     honeypot: "Leave this field empty",
     preview: "Preview",
     preview_title: "Preview",
@@ -791,6 +792,11 @@
       f.remember.checked = !!saved;
       const remember = h("div", { class: "tk-check" }, f.remember,
         h("label", { for: f.id + "-remember" }, t("remember")));
+      // Reply notifications: off unless the reader ticks it (remembered with "remember me").
+      f.notify = h("input", { type: "checkbox", id: f.id + "-notify" });
+      f.notify.checked = !!(saved && saved.notify);
+      const notify = h("div", { class: "tk-check" }, f.notify,
+        h("label", { for: f.id + "-notify" }, t("notify")));
 
       f.submit = h("button", { type: "submit", class: "tk-btn tk-primary" },
         parentRec ? t("submit_reply") : t("submit"));
@@ -800,7 +806,7 @@
 
       fill(f.form,
         parentRec ? null : h("h3", { class: "tk-form-title" }, title),
-        who, bodyField, f.preview, trap, remember, buttons, f.status);
+        who, bodyField, f.preview, trap, notify, remember, buttons, f.status);
 
       if (saved) {
         f.fields.author_name.control.value = saved.name || "";
@@ -980,7 +986,8 @@
         data.author_url = "https://" + data.author_url;
       }
       if (f.remember.checked) {
-        store.set(AUTHOR_KEY, { name: data.author_name, email: data.author_email, url: data.author_url });
+        store.set(AUTHOR_KEY, { name: data.author_name, email: data.author_email, url: data.author_url,
+          notify: f.notify.checked });
       } else {
         store.del(AUTHOR_KEY);
       }
@@ -990,6 +997,7 @@
         author_email: data.author_email.trim(),
         body: data.body,
         homepage: f.honeypot.value,
+        notify_replies: f.notify.checked,
       };
       if (data.author_url) payload.author_url = data.author_url;
       if (f.parent) payload.parent = f.parent.item.id;

@@ -32,6 +32,7 @@
   body: "Commentaire",
   body_hint: "Markdown : **gras**, _italique_, `code`, [lien](https://…), > citation. Une ligne vide entre les paragraphes.",
   remember: "Se souvenir de moi sur ce navigateur",
+  notify: "Me prévenir par courriel quand quelqu’un répond (après confirmation de l’adresse)",
   honeypot: "Laissez ce champ vide",
   preview: "Aperçu",
   preview_title: "Aperçu",
