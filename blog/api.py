@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from blog.models import Post
-from comments.models import Status
+from comments.models import shown_q
 from comments.permissions import IsModerator, is_moderator
 
 
@@ -55,9 +55,7 @@ class PostInput(serializers.ModelSerializer[Post]):
 
 
 def posts_with_counts() -> QuerySet[Post]:
-    return Post.objects.annotate(
-        comment_count=Count("comments", filter=Q(comments__status=Status.APPROVED))
-    )
+    return Post.objects.annotate(comment_count=Count("comments", filter=shown_q("comments__")))
 
 
 OLD_ADDRESS = OpenApiParameter(

@@ -66,7 +66,7 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
         return []
 
     def get_queryset(self) -> Any:
-        return Comment.objects.approved().filter(post=self.blog_post).only(*_PUBLIC_COLUMNS)
+        return Comment.objects.shown().filter(post=self.blog_post).only(*_PUBLIC_COLUMNS)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.blog_post = published_post(kwargs["slug"])
@@ -217,7 +217,7 @@ class CountsView(APIView):
         slugs = list(dict.fromkeys(request.query_params.getlist("post")))[:200]
         counts = dict.fromkeys(slugs, 0)
         rows = (
-            Comment.objects.approved()
+            Comment.objects.shown()
             .filter(post__slug__in=slugs, post__in=Post.objects.published())
             .values_list("post__slug")
             .annotate(n=Count("id"))

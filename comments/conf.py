@@ -61,6 +61,8 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     "EDIT_WINDOW_SECONDS": 15 * 60,
     # Comments close on posts older than this many days; None never closes them.
     "CLOSE_AFTER_DAYS": None,
+    # Show approved pingbacks and trackbacks (kept by imports) in public threads and counts.
+    "SHOW_PINGBACKS": False,
     # Sanitizer backend: "bleach" (default) or "nh3".
     "SANITIZER": "bleach",
     # Keep IP addresses this many days, then anonymize them: the periodic task

@@ -1,10 +1,15 @@
 """A comment, its place in the thread, and the record of every change of its status."""
 
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from blog.models import Post
+from comments.conf import comments_setting
 
 PATH_STEP = 10  # digits per level of thread_path: ids up to 9,999,999,999
 
@@ -17,9 +22,29 @@ class Status(models.TextChoices):
     REMOVED = "removed", "Removed by its author"
 
 
+class Kind(models.TextChoices):
+    """What kind of comment: written by a reader, or a notice that another site linked here."""
+
+    COMMENT = "comment", "Comment"
+    PINGBACK = "pingback", "Pingback"
+    TRACKBACK = "trackback", "Trackback"
+
+
+def shown_q(prefix: str = "") -> Q:
+    """Return the condition for a comment the public sees (pingbacks only if shown)."""
+    shown = Q(**{f"{prefix}status": Status.APPROVED})
+    if not comments_setting("SHOW_PINGBACKS"):
+        shown &= Q(**{f"{prefix}type": Kind.COMMENT})
+    return shown
+
+
 class CommentQuerySet(models.QuerySet["Comment"]):
     def approved(self) -> "CommentQuerySet":
         return self.filter(status=Status.APPROVED)
+
+    def shown(self) -> "CommentQuerySet":
+        """Approved comments as the public sees them (`COMMENTS["SHOW_PINGBACKS"]`)."""
+        return self.filter(shown_q())
 
     def pending(self) -> "CommentQuerySet":
         return self.filter(status=Status.PENDING)
@@ -32,8 +57,10 @@ class CommentQuerySet(models.QuerySet["Comment"]):
 
     def unscored(self) -> "CommentQuerySet":
         """Pending comments whose current revision has no verdict from the scorer yet."""
+        # Imported comments are never scored: their decision came with them.
         return self.pending().filter(
-            Q(scored_revision__isnull=True) | Q(scored_revision__lt=models.F("revision"))
+            Q(scored_revision__isnull=True) | Q(scored_revision__lt=models.F("revision")),
+            source_system="",
         )
 
 
@@ -44,7 +71,8 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(default=0)
     # Parent's path + own zero-padded id: sorting by it gives the thread in reading order.
-    thread_path = models.CharField(max_length=255, unique=True, editable=False)
+    thread_path = models.CharField(max_length=1000, unique=True, editable=False)
+    type = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
 
     author_name = models.CharField(max_length=200)  # COMMENTS["MAX_NAME_LENGTH"] up to 200
     author_email = models.EmailField(max_length=254)
@@ -90,8 +118,17 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+    # Where an imported comment came from; all blank for comments written here.
+    source_system = models.CharField(max_length=20, blank=True)
+    source_id = models.CharField(max_length=200, blank=True)
+    source_status = models.CharField(max_length=50, blank=True)
+    source_parent = models.CharField(max_length=200, blank=True)
+    source_post = models.CharField(max_length=500, blank=True)
+    # Original fields the model has no column for (WordPress commentmeta, Disqus flags…).
+    source_extra = models.JSONField(default=dict, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -102,6 +139,14 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             models.Index(fields=["author_email", "status"], name="comment_author_history"),
             models.Index(fields=["ip_address", "status"], name="comment_ip_history"),
+        ]
+        constraints = [
+            # Running an import twice creates nothing new.
+            models.UniqueConstraint(
+                fields=["source_system", "source_id"],
+                condition=~Q(source_system=""),
+                name="comment_source_unique",
+            )
         ]
 
     def __str__(self) -> str:
@@ -130,10 +175,48 @@ class CommentEvent(models.Model):
     from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Status.choices)
     reason = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status} by {self.actor_label}"
+
+
+def _import_storage() -> FileSystemStorage:
+    """Uploads wait under the var folder, which the web and worker processes share."""
+    return FileSystemStorage(location=Path(settings.VAR_DIR) / "imports")
+
+
+class ImportJob(models.Model):
+    """An import started from the admin: the uploaded file, its progress, and its report."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Stopped with an error"
+
+    file = models.FileField(storage=_import_storage, upload_to="%Y/%m/%d/")
+    format = models.CharField(max_length=10, default="auto")
+    dry_run = models.BooleanField(default=False)
+    create_posts = models.BooleanField(default=False)
+    learn = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    comments_read = models.PositiveIntegerField(default=0)
+    progress = models.FloatField(default=0.0, help_text="How much of the file is read, 0 to 1.")
+    report = models.JSONField(default=dict, blank=True)
+    report_text = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import of {Path(self.file.name or '').name} ({self.get_state_display().lower()})"

@@ -169,6 +169,24 @@ def render_comment(source: str, *, backend: str = "bleach") -> str:
     return clean_html(markdown_to_html(strip_invisible(source)), backend=backend).strip()
 
 
+_BLOCK_START = re.compile(r"^\s*<(p|ul|ol|blockquote|pre|table|div|h[1-6])\b", re.IGNORECASE)
+
+
+def render_html_comment(source: str, *, backend: str = "bleach") -> str:
+    """Return the stored HTML for a comment written in HTML (WordPress, Disqus exports).
+
+    Blank lines separate paragraphs and single newlines are line breaks, as WordPress
+    shows them; then the same allowlist as any comment applies.
+    """
+    paragraphs = re.split(r"\n\s*\n", strip_invisible(source).replace("\r\n", "\n").strip())
+    blocks = [
+        part if _BLOCK_START.match(part) else "<p>" + part.replace("\n", "<br>\n") + "</p>"
+        for part in paragraphs
+        if part.strip()
+    ]
+    return clean_html("\n".join(blocks), backend=backend).strip()
+
+
 def render_post(source: str, *, backend: str = "bleach") -> str:
     """Return the HTML for a post body: the author's Markdown, through the post allowlist."""
     html = markdown_to_html(source, for_post=True)

@@ -11,12 +11,14 @@ way after commit, for moderator alerts, reader mail and webhooks (`moderation.ev
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from uuid import uuid4
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.utils import timezone
 
 from blog.models import Post
@@ -223,6 +225,58 @@ def comment_set_status(
         if to in STATUS_EVENTS:
             _raise_event(comment.pk, STATUS_EVENTS[to])
     return True
+
+
+@dataclass(frozen=True)
+class ImportedEvent:
+    """One line of an imported comment's history, with its own time."""
+
+    at: datetime
+    to_status: str
+    reason: str
+    actor_label: str = "import"
+    from_status: str = ""
+
+
+def comments_import(
+    *, comments: Sequence[Comment], histories: Sequence[Sequence[ImportedEvent]]
+) -> None:
+    """Save imported comments with the status and history they came with.
+
+    Nothing is scored, sent to Akismet, notified or webhooked: the decisions were made on
+    the old site. Each comment's parent (if any) must already be saved; `thread_path` is
+    its parent's path plus its own id, as for any comment, written by one UPDATE.
+    """
+    for comment, history in zip(comments, histories, strict=True):
+        if comment.status not in Status.values or not history:
+            raise ValueError(f"an imported comment needs a known status and a history: {comment}")
+        if any(event.to_status not in Status.values for event in history):
+            raise ValueError(f"unknown status in the history of {comment}")
+    marker = uuid4().hex
+    with transaction.atomic(savepoint=False):
+        for position, comment in enumerate(comments):
+            comment.thread_path = f"new:{marker}:{position}"
+        saved = Comment.objects.bulk_create(comments)
+        parent_path = Comment.objects.filter(pk=OuterRef("parent_id")).values("thread_path")
+        own_step = LPad(Cast(F("id"), CharField()), PATH_STEP, Value("0"))
+        Comment.objects.filter(pk__in=[comment.pk for comment in saved]).update(
+            thread_path=Concat(Coalesce(Subquery(parent_path), Value("")), own_step)
+        )
+        CommentEvent.objects.bulk_create(
+            CommentEvent(
+                comment=comment,
+                actor_label=event.actor_label[:50],
+                from_status=event.from_status,
+                to_status=event.to_status,
+                reason=event.reason[:500],
+                created_at=event.at,
+            )
+            for comment, history in zip(saved, histories, strict=True)
+            for event in history
+        )
+        Post.objects.filter(pk__in={c.post_id for c in saved}).update(
+            comments_changed_at=timezone.now()
+        )
 
 
 def comment_hold(*, comment: Comment, also_save: Sequence[str] = ()) -> None:

@@ -209,3 +209,6 @@ class AlertPreferenceAdmin(admin.ModelAdmin[AlertPreference]):
     list_filter = ["alerts"]
     search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["user"]
+
+
+from moderation import import_admin  # noqa: E402, F401 (registers the import page)

@@ -1,19 +1,22 @@
-"""The moderation API: the queue, one comment in full, and decisions (one or in bulk)."""
+"""The moderation API: the queue, one comment in full, decisions (one or in bulk), export."""
 
 from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from blog.models import Post
 from comments.models import Comment, Status
 from comments.permissions import IsModerator
+from comments.porting.export import export_lines
 from moderation import services
 from moderation.alerts import alert_preference, alert_preference_set
 from moderation.serializers import ActionInput, AlertsInput, BulkInput, ModerationComment
@@ -112,6 +115,26 @@ class BulkView(generics.GenericAPIView[Comment]):
             ModerationComment(fresh, many=True, context={"request": request}).data,
             status=status.HTTP_200_OK,
         )
+
+
+class ExportView(APIView):
+    """GET the Threadkeeper JSON export of every post's comments, streamed (`?post=SLUG`)."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("post", str)],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        slug = request.query_params.get("post") or None
+        if slug is not None and not Post.objects.filter(slug=slug).exists():
+            raise NotFound(f"No post with slug {slug!r}.")
+        response = StreamingHttpResponse(
+            export_lines(post_slug=slug), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="comments-export.json"'
+        return response
 
 
 class NotificationPreferenceView(APIView):

@@ -21,6 +21,29 @@ def learn_from_comment(comment_id: int) -> str | None:
     return comment_learn(comment_id=comment_id)
 
 
+@shared_task(
+    name="moderation.learn_imported", **{**TASK_OPTIONS, "soft_time_limit": 600, "time_limit": 660}
+)
+def learn_imported(comment_ids: list[int]) -> int:
+    """Teach the scorer the decisions imported comments came with (Akismet is not told)."""
+    from moderation.services import comment_learn
+
+    for comment_id in comment_ids:
+        comment_learn(comment_id=comment_id, tell_akismet=False)
+    return len(comment_ids)
+
+
+@shared_task(
+    name="moderation.import_comments",
+    **{**TASK_OPTIONS, "soft_time_limit": 6 * 3600, "time_limit": 6 * 3600 + 60},
+)
+def import_comments(job_id: int) -> str | None:
+    """Run an import started from the admin (a re-run skips what is already saved)."""
+    from comments.porting.jobs import import_job_run
+
+    return import_job_run(job_id=job_id)
+
+
 @shared_task(name="moderation.sweep_unscored", **TASK_OPTIONS)
 def sweep_unscored() -> int:
     """Queue again every pending comment that no worker has scored in time."""

@@ -11,6 +11,7 @@ urlpatterns = [
     ),
     path("comments/bulk/", api.BulkView.as_view(), name="moderation-bulk"),
     path("comments/<int:pk>/", api.ModerationDetailView.as_view(), name="moderation-detail"),
+    path("export/", api.ExportView.as_view(), name="moderation-export"),
     path("comments/<int:pk>/<str:action>/", api.ActionView.as_view(), name="moderation-action"),
     path("webhooks/", include("moderation.webhooks.urls")),
 ]

@@ -21,14 +21,15 @@ logger = logging.getLogger(__name__)
 LEARNED_LABELS: dict[str, str] = {Status.SPAM: "spam", Status.APPROVED: "ham"}
 
 
-def comment_learn(*, comment_id: int) -> str | None:
+def comment_learn(*, comment_id: int, tell_akismet: bool = True) -> str | None:
     """Bring what the scorer learned from this comment in line with its current status.
 
     Teaches the classifier (the comment's tokens) and the reputation tables (its e-mail,
     IP, network and link domains), and tells Akismet when it is on. Idempotent: a comment
     teaches at most one label at a time, stored in its `Lesson`; when a moderator changes
     their mind the old label is unlearned first (with exactly the tokens it taught), and a
-    repeated or redelivered run changes nothing.
+    repeated or redelivered run changes nothing. Imported comments pass `tell_akismet=False`:
+    Akismet never saw them.
     """
     with transaction.atomic():
         comment = (
@@ -57,7 +58,7 @@ def comment_learn(*, comment_id: int) -> str | None:
             Lesson.objects.create(
                 comment=comment, label=wanted, tokens=tokens, reputation_keys=keys
             )
-            if wanted == "spam" or looked_spam:
+            if tell_akismet and (wanted == "spam" or looked_spam):
                 pk, label = comment.pk, wanted
                 transaction.on_commit(lambda: _tell_akismet(pk, label), robust=True)
     return wanted

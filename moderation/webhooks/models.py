@@ -3,16 +3,10 @@
 from django.conf import settings
 from django.db import models
 
-# Comment events (moderation.events.EVENTS) and the thread circuit breaker's.
-EVENT_TYPES = (
-    "comment.created",
-    "comment.held",
-    "comment.approved",
-    "comment.rejected",
-    "comment.spam",
-    "comment.removed",
-    "post.breaker",
-)
+from moderation.events import EVENTS
+
+# Comment events and the thread circuit breaker's.
+EVENT_TYPES = (*EVENTS, "post.breaker")
 
 
 class Endpoint(models.Model):

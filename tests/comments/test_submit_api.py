@@ -334,7 +334,7 @@ def test_websites_stored_before_are_normalised_by_the_migration(post):
     """The data migration percent-encodes stored websites and clears what is no web address."""
     from django.apps import apps as installed_apps
 
-    migration = importlib.import_module("comments.migrations.0003_normalise_author_urls")
+    migration = importlib.import_module("comments.migrations.0005_normalise_author_urls")
     raw = CommentFactory(post=post, author_url="https://example.com/'><b>")
     bad = CommentFactory(post=post, author_url="javascript:alert(1)")
     fine = CommentFactory(post=post, author_url="https://ann.example/")

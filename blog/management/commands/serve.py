@@ -68,48 +68,13 @@ class Command(BaseCommand):
 
     def _start_worker(self) -> subprocess.Popen[bytes]:
         self.stdout.write(f"Starting a Celery worker with beat (broker {_safe(settings)}) …")
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "blog",
-                "worker",
-                "--beat",
-                "-l",
-                "info",
-                "--concurrency",
-                "2",
-                "-Q",
-                "celery,events",
-            ],
-            env=os.environ.copy(),
-        )
+        return _celery_worker("--beat", "--concurrency", "2", "-Q", "celery,events")
 
     def _start_webhook_worker(self) -> subprocess.Popen[bytes]:
         """Deliveries wait on other servers: threads, on their own queue, never delay scoring."""
         self.stdout.write("Starting a Celery worker for webhook deliveries …")
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "blog",
-                "worker",
-                "-n",
-                "webhooks@%h",
-                "-l",
-                "info",
-                "--pool",
-                "threads",
-                "--concurrency",
-                "8",
-                "-Q",
-                "webhooks",
-            ],
-            env=os.environ.copy(),
+        return _celery_worker(
+            "-n", "webhooks@%h", "--pool", "threads", "--concurrency", "8", "-Q", "webhooks"
         )
 
     def _start_web(self, addr: str) -> subprocess.Popen[bytes]:
@@ -177,3 +142,9 @@ def _mail_destination(conf: Any) -> str:
 def _safe(conf: Any) -> str:
     url = str(conf.CELERY_BROKER_URL)
     return url.split("@")[-1] if "@" in url else url
+
+
+def _celery_worker(*options: str) -> subprocess.Popen[bytes]:
+    """Start `celery -A blog worker` with our interpreter, logging at info, plus `options`."""
+    argv = [sys.executable, "-m", "celery", "-A", "blog", "worker", "-l", "info", *options]
+    return subprocess.Popen(argv, env=os.environ.copy())  # noqa: S603 - our own arguments

@@ -7,10 +7,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from comments.notify.models import OutboundMail
 from moderation.webhooks.delivery import delivery_attempt
 from moderation.webhooks.models import Delivery, Endpoint
 from moderation.webhooks.services import endpoint_create, webhook_on_event
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import CommentFactory, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,17 @@ def test_three_deliveries_failing_in_a_row_disable_the_endpoint(endpoint, caplog
     assert endpoint.disabled_at is not None
     assert "3 deliveries in a row failed" in endpoint.disabled_reason
     assert f"webhook endpoint {endpoint.pk}" in caplog.text
+
+
+def test_moderators_are_mailed_once_when_an_endpoint_is_disabled(endpoint):
+    """Each moderator with an address gets one mail naming the endpoint and why it stopped."""
+    moderator = ModeratorFactory(email="mod@example.org")
+    for _ in range(4):  # the fourth failure finds the endpoint already off: no second mail
+        failed_delivery(endpoint)
+    mails = list(OutboundMail.objects.filter(kind="webhook-disabled"))
+    assert [mail.to for mail in mails] == [moderator.email]
+    assert endpoint.url in mails[0].subject
+    assert "3 deliveries in a row failed" in mails[0].text
 
 
 def test_an_endpoint_failing_for_a_day_is_disabled(endpoint):

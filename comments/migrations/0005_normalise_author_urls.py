@@ -22,7 +22,7 @@ def normalise_author_urls(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("comments", "0002_ip_labels"),
+        ("comments", "0004_import_job"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0003_normalise_author_urls'),
+        ('comments', '0005_normalise_author_urls'),
     ]
 
     operations = [

@@ -1,0 +1,242 @@
+"""Save a stream of source records: threads matched to posts, comments in batches.
+
+Each batch is one transaction. A reply may come before its parent (real exports do
+that): it waits, in memory, until its parent is saved; a parent that never comes makes
+it top-level (an orphan, reported). Comments already imported (same system and original
+id) are skipped, so running an import again finishes an interrupted one and creates
+nothing twice.
+"""
+
+import hashlib
+import operator
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import reduce
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from comments.models import Comment
+from comments.porting.build import Saved, build_comment
+from comments.porting.posts import PostMatcher
+from comments.porting.records import Record, SourceComment, SourceThread
+from comments.porting.report import ImportReport
+from comments.services import comments_import
+
+BATCH_SIZE = 2000
+MAX_PATH_DEPTH = 99  # thread_path holds 100 steps of 10 digits
+
+Key = tuple[str, str]
+NOT_IN_FILE = "(thread not in the file)"
+
+
+@dataclass
+class Pending:
+    comment: SourceComment
+    post_id: int
+    orphan: bool = False  # its parent is not to be found: it goes top-level
+
+
+class CommentWriter:
+    """Takes records in file order; `close()` saves what is left and settles the orphans."""
+
+    def __init__(
+        self,
+        *,
+        matcher: PostMatcher,
+        report: ImportReport,
+        on_saved: Callable[[list[Comment]], None] | None = None,
+    ) -> None:
+        self.matcher = matcher
+        self.report = report
+        self.on_saved = on_saved
+        self.threads: dict[str, SourceThread] = {}
+        self.posts: dict[str, int | None] = {}
+        self.batch: list[Pending] = []
+        self.waiting: dict[Key, list[Pending]] = defaultdict(list)
+
+    def write_all(self, records: Iterable[Record]) -> None:
+        for record in records:
+            self.add(record)
+        self.close()
+
+    def add(self, record: Record) -> None:
+        if isinstance(record, SourceThread):
+            self.threads.setdefault(record.key, record)
+            return
+        self.report.count(record)
+        if not record.id:
+            record.id = _derived_id(record)
+            self.report.repair("no comment id (one derived from thread, author, date and text)")
+        post_id = self._post_for(record.thread)
+        if post_id is None:
+            self.report.not_imported += 1
+            self.report.unmatched[record.thread].comments += 1
+            return
+        self.batch.append(Pending(record, post_id))
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+    def _post_for(self, thread_key: str) -> int | None:
+        if thread_key in self.posts:
+            return self.posts[thread_key]
+        thread = self.threads.get(thread_key)
+        if thread is None:
+            thread = SourceThread(key=thread_key, title=NOT_IN_FILE)
+            self.report.repair("threads named by comments but not in the file")
+        post_id = self.matcher.find(thread)
+        if post_id is not None:
+            self.report.threads["matched"] += 1
+        elif self.matcher.create and thread.title != NOT_IN_FILE:
+            post_id = self.matcher.create_post(thread)
+            self.report.threads["created"] += 1
+        else:
+            self.report.thread_unmatched(thread)
+        self.posts[thread_key] = post_id
+        self.threads.pop(thread_key, None)
+        return post_id
+
+    def flush(self) -> None:
+        """Save the current batch (and the waiting replies whose parents it holds)."""
+        batch, self.batch = self._unique(self.batch), []
+        batch += self._released(batch)
+        with transaction.atomic():
+            new = self._not_yet_imported(batch)
+            saved = self._parents_in_db(new)
+            self._save_in_levels(new, saved)
+
+    def close(self) -> None:
+        """Save the rest; a reply whose parent never came goes top-level, its replies under it."""
+        self.flush()
+        left = [pending for group in self.waiting.values() for pending in group]
+        present = {(p.comment.system, p.comment.id) for p in left}
+        for parent_key, group in self.waiting.items():
+            if parent_key not in present:
+                self.report.orphans += len(group)
+                for pending in group:
+                    pending.orphan = True
+        self.waiting.clear()
+        self.batch = left
+        self.flush()
+
+    def _unique(self, batch: list[Pending]) -> list[Pending]:
+        """Drop a second comment with the same id (across batches, the database check does)."""
+        keys: set[Key] = set()
+        unique = []
+        for pending in batch:
+            key = (pending.comment.system, pending.comment.id)
+            if key in keys:
+                self.report.repair("the same comment id twice in the file (the second skipped)")
+            else:
+                keys.add(key)
+                unique.append(pending)
+        return unique
+
+    def _released(self, batch: list[Pending]) -> list[Pending]:
+        released: list[Pending] = []
+        queue = [(p.comment.system, p.comment.id) for p in batch]
+        while queue:
+            for child in self.waiting.pop(queue.pop(), []):
+                released.append(child)
+                queue.append((child.comment.system, child.comment.id))
+        return released
+
+    def _not_yet_imported(self, batch: list[Pending]) -> list[Pending]:
+        keys = [(p.comment.system, p.comment.id) for p in batch]
+        done = set(_by_source(keys).values_list("source_system", "source_id"))
+        new = [p for p, key in zip(batch, keys, strict=True) if key not in done]
+        self.report.existing += len(batch) - len(new)
+        return new
+
+    def _parents_in_db(self, batch: list[Pending]) -> dict[Key, Saved]:
+        keys = {key for p in batch if (key := p.comment.parent_key()) is not None}
+        rows = _by_source(keys).values_list("source_system", "source_id", "pk", "post_id", "depth")
+        return {(system, sid): Saved(pk, post, depth) for system, sid, pk, post, depth in rows}
+
+    def _save_in_levels(self, batch: list[Pending], saved: dict[Key, Saved]) -> None:
+        """Save parents before replies: each round saves every comment whose parent is known.
+
+        A comment whose parent is neither saved nor in the batch waits (and so do its own
+        replies, a round later); comments left naming only each other are a loop, broken.
+        """
+        in_batch = {(p.comment.system, p.comment.id) for p in batch}
+        todo = batch
+        while todo:
+            ready, later = [], []
+            for pending in todo:
+                parent_key = pending.comment.parent_key()
+                if parent_key is None or pending.orphan or parent_key in saved:
+                    ready.append(pending)
+                elif parent_key in in_batch:
+                    later.append(pending)
+                else:
+                    self.waiting[parent_key].append(pending)
+                    in_batch.discard((pending.comment.system, pending.comment.id))
+            if not ready and all(p.comment.parent_key() in in_batch for p in later):
+                self.report.orphans += len(later)
+                for pending in later:
+                    pending.orphan = True
+                ready, later = later, []
+            self._save(ready, saved)
+            todo = later
+
+    def _save(self, ready: list[Pending], saved: dict[Key, Saved]) -> None:
+        comments, histories = [], []
+        # In file order: thread_path orders siblings by id, and exports list them in order.
+        for pending in ready:
+            parent = self._parent(pending, saved)
+            comment, history = build_comment(
+                pending.comment, post_id=pending.post_id, parent=parent, report=self.report
+            )
+            comments.append(comment)
+            histories.append(history)
+        if not comments:
+            return
+        comments_import(comments=comments, histories=histories)
+        for comment in comments:
+            saved[(comment.source_system, comment.source_id)] = Saved(
+                comment.pk, comment.post_id, comment.depth
+            )
+        self.report.created += len(comments)
+        if self.on_saved is not None:
+            self.on_saved(comments)
+
+    def _parent(self, pending: Pending, saved: dict[Key, Saved]) -> Saved | None:
+        key = pending.comment.parent_key()
+        if key is None or pending.orphan:
+            return None
+        parent = saved[key]
+        if parent.post_id != pending.post_id:
+            self.report.orphans += 1
+            self.report.repair("reply to a comment of another thread (made top-level)")
+            return None
+        if parent.depth + 1 > MAX_PATH_DEPTH:
+            self.report.repair(f"replies deeper than {MAX_PATH_DEPTH} levels (made top-level)")
+            return None
+        return parent
+
+
+def _by_source(keys: Iterable[Key]) -> QuerySet[Comment]:
+    """Return the comments with these (system, id) keys, looked up through the unique index.
+
+    The index is partial (imported comments only): its condition is repeated in the query,
+    or SQLite would not use it and scan the table once per batch.
+    """
+    by_system: dict[str, set[str]] = defaultdict(set)
+    for system, ident in keys:
+        by_system[system].add(ident)
+    if not by_system:
+        return Comment.objects.none()
+    condition = reduce(
+        operator.or_,
+        (Q(source_system=system, source_id__in=ids) for system, ids in by_system.items()),
+    )
+    return Comment.objects.filter(condition).exclude(source_system="").order_by()
+
+
+def _derived_id(comment: SourceComment) -> str:
+    """Return an id that the same comment gets on every run (for the idempotency key)."""
+    when = comment.created_at.isoformat() if comment.created_at else ""
+    text = "\x1f".join((comment.thread, comment.author_name, when, comment.body))
+    return "sha1:" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
