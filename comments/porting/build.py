@@ -94,12 +94,14 @@ def _email(source: SourceComment, report: ImportReport) -> str:
 
 
 def _url(source: SourceComment, report: ImportReport) -> str:
+    """Return the website as a submit stores it (percent-encoded), or "" when it is none."""
     url = source.author_url.strip()
-    if url and (not sanitize.is_safe_web_url(url) or len(url) > 500):
+    normalised = sanitize.web_url_normalise(url) if url else ""
+    if url and (normalised is None or len(normalised) > 500):
         source.extra.setdefault("author_url", url)
         report.repair("author address not an http(s) URL (kept in the source fields)")
         return ""
-    return url
+    return normalised or ""
 
 
 def _ip(source: SourceComment, report: ImportReport) -> str | None:
