@@ -120,8 +120,9 @@ def clean_html(html: str, *, backend: str = "bleach", for_post: bool = False) ->
 
 
 # Text the cleaner and linkifier leave as it is: no markup, no entity, no character that
-# html5lib or bleach rewrites (controls, CR, noncharacters).
-_TEXT = "[^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]"
+# html5lib or bleach rewrites (controls, CR, noncharacters; nh3 writes U+00A0 as &nbsp;) or
+# nh3 refuses (surrogates).
+_TEXT = "[^<>&\x00-\x08\x0b-\x1f\x7f-\xa0\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 _PLAIN_PARAGRAPHS = re.compile(f"(?:<p>(?:{_TEXT}|<br>)*</p>\n?)+")
 
 

@@ -24,6 +24,7 @@ PLAIN = [
     "mail me at someone@example.com",
     "an ellipsis... and a dot.com at the end.",
     "trailing newline\n",
+    "Astral \U0001fffe \U0010ffff, line separator \u2028, no-break \u00a0, BOM \ufeff",
 ]
 
 
@@ -81,4 +82,5 @@ def test_the_corpus_exercises_both_paths():
     assert not sanitize.is_plain_paragraphs("<p>see http://example.com/</p>")
     assert not sanitize.is_plain_paragraphs("<p>a &amp; b</p>")
     assert not sanitize.is_plain_paragraphs("<p>a\x00b</p>")
+    assert not sanitize.is_plain_paragraphs("<p>a\ud800b</p>")
     assert sanitize.is_plain_paragraphs("<p>one<br>\ntwo</p>\n<p>three</p>")
