@@ -190,8 +190,9 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
 
 @admin.register(BlockRule)
 class BlockRuleAdmin(admin.ModelAdmin[BlockRule]):
-    list_display = ["pattern", "kind", "action", "note", "created_at"]
-    list_filter = ["kind", "action"]
+    list_display = ["pattern", "kind", "action", "alert", "note", "created_at"]
+    list_editable = ["alert"]
+    list_filter = ["kind", "action", "alert"]
     search_fields = ["pattern", "note"]
 
 

@@ -45,6 +45,8 @@ MODERATION_DEFAULTS: dict[str, Any] = {
     # Moderator alerts: at most one immediate mail per moderator in this many seconds;
     # comments held meanwhile go into the next one.
     "ALERT_WINDOW_SECONDS": 300,
+    # Moderators who chose the digest get it once a day at this hour (0-23, TIME_ZONE).
+    "DIGEST_HOUR": 8,
     # Decision links in alert mail stay valid this long (each works once).
     "DECISION_LINK_MAX_AGE_SECONDS": 7 * 24 * 3600,
 }

@@ -45,6 +45,7 @@ class Facts:
     ip_network: str = ""  # "198.51.100.0/24": the network the counts above are about
     spam_link_domains: tuple[str, ...] = ()
     blocked: tuple[tuple[str, str, str], ...] = ()  # (kind, pattern, action)
+    alerting: frozenset[tuple[str, str]] = frozenset()  # (kind, pattern) of "alert" rules
     model: TokenCounts | None = None  # the classifier's counts, or None when untrained
     # The page's own addresses (lower-case host + path, no scheme or "www."): links to
     # them are references, not promotion, and neither the rules nor the classifier count them.

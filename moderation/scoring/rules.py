@@ -12,6 +12,7 @@ moderator history.
 import fnmatch
 import math
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from moderation.scoring import Facts, Finding
@@ -219,13 +220,24 @@ def ip_history(facts: Facts) -> Finding | None:
     return None
 
 
+# A rule the operator marked "alert" says so at the start of its reason: the comment's stored
+# reasons then tell the alerts it was caught by one. No other signal's reason starts so.
+ALERT_RULE_PREFIX = "alert rule, "
+
+
 def blocklist(facts: Facts) -> list[Finding]:
     """Entries from the operator's blocklist (words with * wildcards, domains, e-mails, IPs)."""
     findings = []
     for kind, pattern, action in facts.blocked:
         weight = 6.0 if action == "spam" else 2.0
-        findings.append(Finding(weight, f"blocklisted {kind}: {pattern}", force=action))
+        mark = ALERT_RULE_PREFIX if (kind, pattern) in facts.alerting else ""
+        findings.append(Finding(weight, f"{mark}blocklisted {kind}: {pattern}", force=action))
     return findings
+
+
+def alert_rules(reasons: Sequence[str]) -> list[str]:
+    """Return the blocklist rules marked "alert" that caught a comment, from its reasons."""
+    return [r.removeprefix(ALERT_RULE_PREFIX) for r in reasons if r.startswith(ALERT_RULE_PREFIX)]
 
 
 def word_matches(pattern: str, text: str) -> bool:
