@@ -25,6 +25,7 @@ from blog.models import Post
 from comments import checks, sanitize
 from comments.clientip import network_of
 from comments.conf import comments_setting
+from comments.event_rows import events_insert
 from comments.models import PATH_STEP, Comment, CommentEvent, Status
 from comments.tokens import avatar_hash, new_edit_token, token_matches
 
@@ -262,14 +263,14 @@ def comments_import(
         Comment.objects.filter(pk__in=[comment.pk for comment in saved]).update(
             thread_path=Concat(Coalesce(Subquery(parent_path), Value("")), own_step)
         )
-        CommentEvent.objects.bulk_create(
-            CommentEvent(
-                comment=comment,
-                actor_label=event.actor_label[:50],
-                from_status=event.from_status,
-                to_status=event.to_status,
-                reason=event.reason[:500],
-                created_at=event.at,
+        events_insert(
+            (
+                comment.pk,
+                event.actor_label,
+                event.from_status,
+                event.to_status,
+                event.reason,
+                event.at,
             )
             for comment, history in zip(saved, histories, strict=True)
             for event in history
