@@ -29,3 +29,13 @@ def _tidy_connections(**kwargs: Any) -> None:
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:  # a task applied inside a caller's transaction
             connection.close_if_unusable_or_obsolete()
+
+
+@app.on_after_configure.connect
+def _schedule_digest(sender: Celery, **kwargs: Any) -> None:
+    """Add the moderators' daily digest at the site's hour (read once settings are loaded)."""
+    from moderation.alerts import digest_schedule
+
+    sender.add_periodic_task(
+        digest_schedule(), sender.signature("moderation.alerts_digest"), name="moderator-digest"
+    )

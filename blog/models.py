@@ -1,6 +1,7 @@
 """Blog posts, their categories and tags, and when their comments are open."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote, urlsplit
 
 from django.db import connection, models
 from django.urls import reverse
@@ -33,6 +34,28 @@ class Tag(models.Model):
         return self.name
 
 
+def old_address_key(url: str) -> str:
+    """Return the path by which an old address is looked up ("" for none).
+
+    `/2007/04/05/x/`, `/2007/04/05/x`, `https://old.example/2007/04/05/x/?p=1` and the
+    percent-encoded spelling of the same path all give `/2007/04/05/x`: links to an old
+    post exist in every one of these forms.
+    """
+    try:
+        path = unquote(urlsplit(url.strip()).path)
+    except ValueError:  # an unparseable address (e.g. a broken IPv6 host) names no post
+        return ""
+    path = "/" + path.strip("/")
+    return "" if path == "/" or "\x00" in path else path[:500]
+
+
+def post_render(body: str) -> str:
+    """Return a post body's HTML: the author's Markdown, through the configured sanitizer."""
+    from comments.sanitize import render_post
+
+    return render_post(body, backend=comments_setting("SANITIZER"))
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def published(self) -> "PostQuerySet":
         """Posts a reader may see: not drafts, and not scheduled for later."""
@@ -62,6 +85,11 @@ class PostQuerySet(models.QuerySet["Post"]):
             connection.alias, ["id", "slug", "comments_changed_at"], (row[0], slug, changed)
         )
 
+    def at_old_address(self, url: str) -> "PostQuerySet":
+        """Posts whose front-matter `url` (their old address) is `url`, in any spelling."""
+        key = old_address_key(url)
+        return self.filter(old_path=key) if key else self.none()
+
 
 class Post(models.Model):
     class ModerationMode(models.TextChoices):
@@ -76,8 +104,12 @@ class Post(models.Model):
     is_draft = models.BooleanField(default=False)
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
     url = models.URLField(
-        max_length=500, blank=True, help_text="Canonical address when the post lives elsewhere."
+        max_length=500,
+        blank=True,
+        help_text="The post's address on the old site, or its canonical address elsewhere.",
     )
+    # `url`'s path, normalised: the old address answers 301 to this post (and ?url= finds it).
+    old_path = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
     categories = models.ManyToManyField(Category, blank=True, related_name="posts")
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
     comments_enabled = models.BooleanField(default=True)
@@ -105,9 +137,8 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args: object, **kwargs: object) -> None:
-        from comments.sanitize import render_post
-
-        self.body_html = render_post(self.body)
+        self.body_html = post_render(self.body)
+        self.old_path = old_address_key(self.url)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "blog.middleware.RequestSizeLimitMiddleware",
     "blog.middleware.NulInQueryMiddleware",
     "blog.middleware.DatabaseUnavailableMiddleware",
+    "blog.middleware.OldAddressRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -199,8 +200,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-webhook-deliveries": {"task": "webhooks.sweep", "schedule": 30.0},
     "sweep-outbox": {"task": "notify.sweep_outbox", "schedule": 60.0},
     "flush-mail-batches": {"task": "notify.flush_batches", "schedule": 60.0},
-    "moderator-digest": {"task": "moderation.alerts_digest", "schedule": 24 * 3600.0},
-}
+}  # and the moderators' digest, daily at MODERATION["DIGEST_HOUR"] (blog/celery.py)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- The service's own knobs (defaults and meaning: comments/conf.py, moderation/conf.py).
@@ -287,6 +287,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+CELERY_TIMEZONE = TIME_ZONE  # beat's daily entries (the moderators' digest) run on server time
 USE_I18N = True
 USE_TZ = True
 

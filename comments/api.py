@@ -29,6 +29,7 @@ from comments.serializers import (
     PreviewInput,
     PublicComment,
     SubmittedComment,
+    input_limits,
 )
 from comments.throttles import (
     PreviewThrottle,
@@ -160,6 +161,9 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
                 api_client=request.auth is not None,
             )
         )
+        without_form_token = checks.form_token_scored(
+            form_token=values["form_token"], api_client=request.auth is not None
+        )
         return services.comment_submit(
             post=self.blog_post,
             author_name=values["author_name"],
@@ -174,7 +178,10 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
                 referrer=request.META.get("HTTP_REFERER", ""),
             ),
             status=Status.SPAM if spam_reason else Status.PENDING,
-            status_reason=f"submit check: {spam_reason}" if spam_reason else "submitted",
+            status_reason=(
+                f"{services.SUBMIT_CHECK_REASON}{spam_reason}" if spam_reason else "submitted"
+            ),
+            without_form_token=without_form_token,
             notify_replies=values["notify_replies"],
         )
 
@@ -263,11 +270,21 @@ class FormTokenView(APIView):
     """A signed timestamp for the widget's form (the submit-time timing check)."""
 
     @extend_schema(
-        responses=inline_serializer("FormToken", {"form_token": serializers.CharField()})
+        responses=inline_serializer(
+            "FormToken",
+            {
+                "form_token": serializers.CharField(),
+                "limits": serializers.DictField(
+                    child=serializers.IntegerField(),
+                    help_text="The longest value each submit field accepts, in characters.",
+                ),
+            },
+        )
     )
     def get(self, request: Request) -> Response:
         return Response(
-            {"form_token": checks.form_token_issue()}, headers={"Cache-Control": "no-store"}
+            {"form_token": checks.form_token_issue(), "limits": input_limits()},
+            headers={"Cache-Control": "no-store"},
         )
 
 

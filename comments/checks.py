@@ -7,6 +7,7 @@ check altogether). Each check returns a `Refusal` or None; the caller applies th
 the settings choose: "reject" answers 4xx, "spam" saves the comment as spam with the reason.
 """
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,19 @@ def form_token_issue() -> str:
     return signing.dumps({"t": time.time()}, salt=_SALT, compress=False)
 
 
+# What `bot_check` answers: a comment stored as spam for one of these reads as pending to
+# its author, who may still edit or withdraw it (see comments.services).
+BOT_REASONS = re.compile(
+    r"honeypot field was filled in|form token is invalid|form token has expired; reload the "
+    r"page|form sent -?[0-9.]+s after it was shown \(too fast for a person\)"
+)
+
+
+def is_bot_reason(reason: str) -> bool:
+    """Whether `reason` is one `bot_check` gives (not a duplicate, flood or site guard)."""
+    return BOT_REASONS.fullmatch(reason) is not None
+
+
 def bot_check(*, honeypot: str, form_token: str, api_client: bool) -> str | None:
     """Return why this submit looks automated, or None when it passes."""
     if honeypot.strip():
@@ -52,6 +66,17 @@ def bot_check(*, honeypot: str, form_token: str, api_client: bool) -> str | None
     if age > comments_setting("FORM_MAX_SECONDS"):
         return "form token has expired; reload the page"
     return None
+
+
+def form_token_missing(*, form_token: str, api_client: bool) -> bool:
+    """Whether an anonymous client sent no form token (and so skipped the timing check)."""
+    return not form_token and not api_client
+
+
+def form_token_scored(*, form_token: str, api_client: bool) -> bool:
+    """Whether the missing form token is to be a spam signal (FORM_TOKEN_MISSING "score")."""
+    missing = form_token_missing(form_token=form_token, api_client=api_client)
+    return missing and comments_setting("FORM_TOKEN_MISSING") == "score"
 
 
 def history_check(

@@ -87,6 +87,15 @@ def _own_checks(submission: Submission) -> str | None:
         raise SubmitRefused(f"Your comment was not accepted: {bot}.", field="form_token")
     if bot:
         return bot
+    missing = checks.form_token_missing(
+        form_token=submission.form_token, api_client=submission.api_client
+    )
+    if missing and comments_setting("FORM_TOKEN_MISSING") == "require":
+        raise SubmitRefused(
+            "This site needs a form token: GET /api/v1/form-token/ when you show the form "
+            "and send its form_token with the comment (or use an API token).",
+            field="form_token",
+        )
     refusal = checks.history_check(
         post_id=submission.post_id,
         body=submission.body,

@@ -3,7 +3,7 @@
 import hashlib
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import timedelta
 from typing import Any
@@ -132,6 +132,14 @@ class PreviewThrottle(_SettingRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def rate_history_forget(ips: Iterable[str]) -> None:
+    """Delete the per-IP rate-limit histories of these addresses (erasure of personal data)."""
+    throttles = (SubmitIPThrottle, PreviewThrottle)
+    cache.delete_many(
+        [t.cache_format % {"scope": t.scope, "ident": ip} for t in throttles for ip in ips]
+    )
 
 
 def check_post_hourly_cap(post: Any) -> None:

@@ -1,5 +1,6 @@
 """The moderators' home: the queue of comments with score, reasons and author history."""
 
+import json
 from typing import Any
 
 from django.contrib import admin, messages
@@ -13,6 +14,7 @@ from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
 from moderation.models import AlertPreference, BlockRule, QueuedComment, Reputation
 from moderation.scoring.store import calibration_current
+from moderation.serializers import source_fields
 from moderation.services import comment_moderate, thresholds_in_effect
 
 
@@ -113,6 +115,8 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
         "created_at",
         "edited_at",
         "revision",
+        "type",
+        "source_view",
     ]
     fields = tuple(readonly_fields)
 
@@ -179,6 +183,17 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
             "{}<br><small>{} · {}</small>", comment.author_name, comment.author_email, history
         )
 
+    @admin.display(description="imported from")
+    def source_view(self, comment: QueuedComment) -> str:
+        source = source_fields(comment)
+        if source is None:
+            return "not imported (written here)"
+        extra = json.dumps(source.pop("extra"), ensure_ascii=False, indent=1, sort_keys=True)
+        rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", source.items())
+        return format_html(
+            "<dl class='source'>{}<dt>extra</dt><dd><pre>{}</pre></dd></dl>", rows, extra
+        )
+
     @admin.display(description="body as published")
     def rendered_body(self, comment: QueuedComment) -> str:
         # body_html was sanitized when it was written; it is what the post page shows.
@@ -188,8 +203,9 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
 
 @admin.register(BlockRule)
 class BlockRuleAdmin(admin.ModelAdmin[BlockRule]):
-    list_display = ["pattern", "kind", "action", "note", "created_at"]
-    list_filter = ["kind", "action"]
+    list_display = ["pattern", "kind", "action", "alert", "note", "created_at"]
+    list_editable = ["alert"]
+    list_filter = ["kind", "action", "alert"]
     search_fields = ["pattern", "note"]
 
 

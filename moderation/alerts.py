@@ -1,5 +1,9 @@
 """Moderator alerts: a mail when a comment is held, batched so a storm is one mail.
 
+A comment caught by a blocklist rule the operator marked "alert" is mailed too, even when the
+rule marked it spam: the scorer's stored reasons name the rule (moderation.scoring.rules), so
+the `comment.spam` event alone tells, without scoring again.
+
 Each moderator with an e-mail address chooses `immediate` (the default: at most one mail per
 ALERT_WINDOW_SECONDS, comments held meanwhile go into the next), `digest` (one mail a day)
 or `off`. A mail lists each comment still waiting, with its score, reasons, post, author
@@ -9,7 +13,9 @@ history and decision links that open a confirm page (see moderation.decisions).
 import logging
 from typing import Any
 
+from celery.schedules import crontab
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
@@ -21,6 +27,7 @@ from comments.notify.render import mail_parts, site_url
 from moderation.conf import moderation_setting
 from moderation.decisions import LINK_ACTIONS, decision_url
 from moderation.models import AlertPreference
+from moderation.scoring.rules import alert_rules
 
 logger = logging.getLogger(__name__)
 Alerts = AlertPreference.Alerts
@@ -55,8 +62,15 @@ def alert_preference_set(*, user: User, alerts: str) -> str:
 
 
 def alert_on_event(*, comment_id: int, event: str) -> None:
-    """Receiver: on `comment.held`, alert every moderator by their preference."""
-    if event != "comment.held":
+    """Receiver: alert every moderator by their preference when a comment needs their eyes.
+
+    That is `comment.held`, and `comment.spam` when an alert rule caught it (a held comment
+    raises only `comment.held`, so each verdict alerts once).
+    """
+    alerting = event == "comment.held" or (
+        event == "comment.spam" and _caught_for_alert(comment_id)
+    )
+    if not alerting:
         return
     for moderator in moderators_to_alert():
         choice = alert_preference(moderator)
@@ -65,6 +79,16 @@ def alert_on_event(*, comment_id: int, event: str) -> None:
             batch_flush(f"alert:{moderator.pk}")
         elif choice == Alerts.DIGEST:
             batch_add(stream=f"digest:{moderator.pk}", comment_id=comment_id)
+
+
+def _caught_for_alert(comment_id: int) -> bool:
+    """Whether the scorer marked this comment spam by a rule marked "alert"."""
+    found = (
+        Comment.objects.filter(pk=comment_id, status=Status.SPAM, moderated_by__isnull=True)
+        .values_list("spam_reasons", flat=True)
+        .first()
+    )
+    return bool(alert_rules(found or []))
 
 
 def alert_window() -> float | None:
@@ -76,6 +100,16 @@ def alerts_digest_send() -> int:
     """Mail every digest that has comments waiting (the daily beat task)."""
     streams = BatchItem.objects.filter(stream__startswith="digest:")
     return sum(batch_flush(s, force=True) for s in set(streams.values_list("stream", flat=True)))
+
+
+def digest_schedule() -> crontab:
+    """When beat sends the daily digest: on the hour MODERATION["DIGEST_HOUR"], server time."""
+    hour = moderation_setting("DIGEST_HOUR")
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise ImproperlyConfigured(
+            f'MODERATION["DIGEST_HOUR"] must be a whole hour from 0 to 23, not {hour!r}.'
+        )
+    return crontab(minute=0, hour=hour)
 
 
 def alert_mail(stream: str, comment_ids: list[int], key: str) -> bool:
@@ -92,11 +126,7 @@ def _queue(stream: str, comment_ids: list[int], key: str, *, digest: bool) -> bo
     moderator = moderators_to_alert().filter(pk=int(stream.split(":")[1])).first()
     if moderator is None or alert_preference(moderator) == Alerts.OFF:
         return False
-    waiting = list(
-        Comment.objects.filter(pk__in=comment_ids, status=Status.PENDING)
-        .select_related("post")
-        .order_by("created_at", "pk")
-    )
+    waiting = _waiting(comment_ids)
     if not waiting:
         return False
     context = _context(moderator, waiting, digest=digest)
@@ -114,10 +144,24 @@ def _queue(stream: str, comment_ids: list[int], key: str, *, digest: bool) -> bo
     )
 
 
+def _waiting(comment_ids: list[int]) -> list[Comment]:
+    """Comments still held, and those an alert rule marked spam that nobody has decided."""
+    found = (
+        Comment.objects.filter(pk__in=comment_ids)
+        .filter(Q(status=Status.PENDING) | Q(status=Status.SPAM, moderated_by__isnull=True))
+        .select_related("post")
+        .order_by("created_at", "pk")
+    )
+    return [c for c in found if c.status == Status.PENDING or alert_rules(c.spam_reasons or [])]
+
+
 def _context(moderator: User, waiting: list[Comment], *, digest: bool) -> dict[str, Any]:
     first = waiting[0]
     if len(waiting) == 1:
-        subject = f"Held for moderation on “{first.post.title}”: {first.author_name}"
+        caught = (
+            "Marked spam by an alert rule" if first.status == Status.SPAM else "Held for moderation"
+        )
+        subject = f"{caught} on “{first.post.title}”: {first.author_name}"
     else:
         subject = f"{len(waiting)} comments are waiting for moderation"
     if digest:
@@ -138,6 +182,7 @@ def _item(moderator: User, comment: Comment) -> dict[str, Any]:
         "comment": comment,
         "score": "not scored" if comment.spam_score is None else f"{comment.spam_score:.2f}",
         "reasons": comment.spam_reasons or [],
+        "alert_rules": alert_rules(comment.spam_reasons or []),
         "post_url": site_url(reverse("blog:post-detail", kwargs={"slug": comment.post.slug})),
         "history": _author_history(comment),
         "links": [

@@ -31,6 +31,7 @@ MODERATION_DEFAULTS: dict[str, Any] = {
         "moderation.scoring.rules.author_history",
         "moderation.scoring.rules.ip_history",
         "moderation.scoring.rules.blocklist",
+        "moderation.scoring.rules.form_token_missing",
         "moderation.akismet.akismet_check",
     ],
     # Comments still unscored after this many seconds are queued again by the sweep.
@@ -45,6 +46,8 @@ MODERATION_DEFAULTS: dict[str, Any] = {
     # Moderator alerts: at most one immediate mail per moderator in this many seconds;
     # comments held meanwhile go into the next one.
     "ALERT_WINDOW_SECONDS": 300,
+    # Moderators who chose the digest get it once a day at this hour (0-23, TIME_ZONE).
+    "DIGEST_HOUR": 8,
     # Decision links in alert mail stay valid this long (each works once).
     "DECISION_LINK_MAX_AGE_SECONDS": 7 * 24 * 3600,
 }

@@ -20,6 +20,11 @@ class BlockRule(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     pattern = models.CharField(max_length=200)
     action = models.CharField(max_length=4, choices=Action.choices, default=Action.HOLD)
+    alert = models.BooleanField(
+        default=False,
+        help_text="Mail the moderators (by their alert preference) when this rule catches a "
+        "comment, whether it is held or marked spam.",
+    )
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -28,6 +28,7 @@ def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
     urls = tuple(_urls_in(comment.body_html, text))
     domains = _domains(comment, urls)
     counts = _reputation(_keys(comment, domains))
+    hits = _blocked(comment, text, domains)
     email = comment.author_email.lower()
     network_spam = counts.get(("network", comment.ip_network), (0, 0))[0]
     return Facts(
@@ -42,9 +43,11 @@ def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
         # Only a network with spam on record can have had spam this week: skip the query.
         spam_by_network_week=_network_spam_this_week(comment.ip_network) if network_spam else 0,
         ip_network=comment.ip_network,
-        blocked=_blocked(comment, text, domains),
+        blocked=tuple(hit[:3] for hit in hits),
+        alerting=frozenset((kind, pattern) for kind, pattern, _, alert in hits if alert),
         model=model_current() if with_model else None,
         own_urls=own_pages(comment),
+        without_form_token=comment.sent_without_form_token,
         extra={"comment": comment},
         **reputation_fields(
             counts, email=email, ip=comment.ip_address, network=comment.ip_network, domains=domains
@@ -109,12 +112,13 @@ def _network_spam_this_week(network: str) -> int:
     ).count()
 
 
-def _blocked(comment: Comment, text: str, domains: list[str]) -> tuple[tuple[str, str, str], ...]:
-    hits = []
-    for rule in BlockRule.objects.all():
-        if _rule_hits(rule, comment, text, domains):
-            hits.append((rule.kind, rule.pattern, rule.action))
-    return tuple(hits)
+def _blocked(comment: Comment, text: str, domains: list[str]) -> list[tuple[str, str, str, bool]]:
+    """Return (kind, pattern, action, alert) of each blocklist rule the comment matches."""
+    return [
+        (rule.kind, rule.pattern, rule.action, rule.alert)
+        for rule in BlockRule.objects.all()
+        if _rule_hits(rule, comment, text, domains)
+    ]
 
 
 def _rule_hits(rule: BlockRule, comment: Comment, text: str, domains: list[str]) -> bool:

@@ -12,6 +12,7 @@ moderator history.
 import fnmatch
 import math
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from moderation.scoring import Facts, Finding
@@ -56,6 +57,7 @@ SELF_PROMOTION_WEIGHT = 1.629
 ENGAGEMENT_WEIGHT = 2.467
 LENGTH_WEIGHT = 0.313  # per unit of log(1 + characters)
 CAPITALS_WEIGHT = 0.729  # times the share of capital letters
+NO_FORM_TOKEN_WEIGHT = 0.5  # toward holding only; set by hand (see form_token_missing)
 
 
 def domain_of(url: str) -> str:
@@ -176,6 +178,20 @@ def capitals(facts: Facts) -> Finding | None:
     return Finding(CAPITALS_WEIGHT * share, reason)
 
 
+def form_token_missing(facts: Facts) -> Finding | None:
+    """An anonymous submit without the widget's form token skipped the timing check.
+
+    Honest API clients do that too, so it only counts toward holding a comment for a
+    moderator, never toward spam: a borderline comment is held instead of approved, and
+    no reader's comment is marked spam for it (bench/form_token.py: ham's false-positive
+    rate does not move).
+    """
+    if not facts.without_form_token:
+        return None
+    reason = "sent without a form token (not through the widget)"
+    return Finding(NO_FORM_TOKEN_WEIGHT, reason, hold_only=True)
+
+
 def spam_link_domains(facts: Facts) -> Finding | None:
     """Links to domains that moderators already marked spam."""
     if not facts.spam_link_domains:
@@ -219,13 +235,24 @@ def ip_history(facts: Facts) -> Finding | None:
     return None
 
 
+# A rule the operator marked "alert" says so at the start of its reason: the comment's stored
+# reasons then tell the alerts it was caught by one. No other signal's reason starts so.
+ALERT_RULE_PREFIX = "alert rule, "
+
+
 def blocklist(facts: Facts) -> list[Finding]:
     """Entries from the operator's blocklist (words with * wildcards, domains, e-mails, IPs)."""
     findings = []
     for kind, pattern, action in facts.blocked:
         weight = 6.0 if action == "spam" else 2.0
-        findings.append(Finding(weight, f"blocklisted {kind}: {pattern}", force=action))
+        mark = ALERT_RULE_PREFIX if (kind, pattern) in facts.alerting else ""
+        findings.append(Finding(weight, f"{mark}blocklisted {kind}: {pattern}", force=action))
     return findings
+
+
+def alert_rules(reasons: Sequence[str]) -> list[str]:
+    """Return the blocklist rules marked "alert" that caught a comment, from its reasons."""
+    return [r.removeprefix(ALERT_RULE_PREFIX) for r in reasons if r.startswith(ALERT_RULE_PREFIX)]
 
 
 def word_matches(pattern: str, text: str) -> bool:

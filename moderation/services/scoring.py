@@ -50,6 +50,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
             thresholds=thresholds_in_effect(recent=True)[0],  # model stamp just checked
             trusted=trusted,
             force=score.force,
+            hold_score=score.hold_value,
             cap=score.cap,
         )
         comment.spam_score = score.value
@@ -128,6 +129,7 @@ def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
                 thresholds=thresholds(),
                 trusted=trusted,
                 force=score.force,
+                hold_score=score.hold_value,
                 cap=score.cap,
             )
         )

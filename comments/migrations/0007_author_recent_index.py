@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blog', '0001_initial'),
-        ('comments', '0004_import_job'),
+        ('comments', '0006_comment_form_token_and_longer_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
