@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 LIMIT = 1000
+cpu_seconds = 0.0  # this process's CPU time over the last db_rate()
 
 
 def db_rate(rows: Sequence[Any]) -> tuple[int, float, str]:
@@ -42,9 +43,11 @@ def _timed(rows: Sequence[Any]) -> tuple[int, float, str]:
         title="Bench", slug="bench", body="", moderation_mode="post", published_at=timezone.now()
     )
     ids = [_comment(Comment, post, i, r.text, r.author).pk for i, r in enumerate(rows)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for pk in ids:
         comment_score(comment_id=pk, revision=1)
+    global cpu_seconds  # read by main(), printed beside the wall time
+    cpu_seconds = time.process_time() - cpu
     return len(ids), time.perf_counter() - start, connection.vendor
 
 
@@ -59,3 +62,28 @@ def _comment(model: Any, post: Any, i: int, text: str, author: str) -> Any:
         ip_address=f"198.51.100.{i % 250 + 1}",
         ip_network="198.51.100.0/24",
     )
+
+
+def main() -> None:
+    """Print the worker path's rate on DATABASE_URL's engine (the spam corpus's comments)."""
+    from bench.spam_quality import DATA, load_folds
+
+    if not DATA.exists():
+        print(f"no corpus at {DATA}: nothing to measure")
+        return
+    rows = [row for rows in load_folds(DATA).values() for row in rows]
+    count, seconds, vendor = db_rate(rows)
+    print(
+        f"worker path on {vendor}: {count / seconds:.0f} scores/s in one process "
+        f"({count} comments, {seconds / count * 1000:.2f} ms each; "
+        f"{cpu_seconds / count * 1000:.2f} ms of this process's CPU each, "
+        f"{count / cpu_seconds:.0f}/s per CPU second)"
+    )
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -81,7 +81,21 @@ def posts_with_counts() -> QuerySet[Post]:
     return Post.objects.annotate(comment_count=Count("comments", filter=shown_q("comments__")))
 
 
-@extend_schema_view(post=extend_schema(request=PostInput, responses={201: ModeratorPost}))
+OLD_ADDRESS = OpenApiParameter(
+    "url",
+    str,
+    description=(
+        "Only the post whose front matter gave this old address, e.g. "
+        "/2007/04/05/some-post/ (with or without the trailing slash, or as a full URL); "
+        "an empty list when no post has it."
+    ),
+)
+
+
+@extend_schema_view(
+    get=extend_schema(parameters=[OLD_ADDRESS]),
+    post=extend_schema(request=PostInput, responses={201: ModeratorPost}),
+)
 class PostListView(generics.ListCreateAPIView[Post]):
     serializer_class = PostOutput
 
@@ -92,11 +106,10 @@ class PostListView(generics.ListCreateAPIView[Post]):
         return [IsModerator()] if self.request.method == "POST" else []
 
     def get_queryset(self) -> QuerySet[Post]:
-        return (
-            posts_with_counts()
-            .filter(pk__in=Post.objects.published())
-            .order_by("-published_at", "pk")
-        )
+        published = Post.objects.published()
+        if "url" in self.request.query_params:
+            published = published.at_old_address(self.request.query_params["url"])
+        return posts_with_counts().filter(pk__in=published).order_by("-published_at", "pk")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         data = PostInput(data=request.data)

@@ -1,12 +1,13 @@
-"""Middleware: security headers, oversize requests (413), API 404s, database outages (503)."""
+"""Middleware: security headers, oversize requests (413), API 404s, database outages (503),
+and 301s from a post's old address."""
 
 import io
 import re
 from collections.abc import Callable
 
 from django.core.handlers.wsgi import LimitedStream
-from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from rest_framework.response import Response
 
 from comments.errors import UNAVAILABLE
@@ -159,3 +160,33 @@ class DatabaseUnavailableMiddleware:
             response["Retry-After"] = "5"
             return response
         return None
+
+
+class OldAddressRedirectMiddleware:
+    """Answer 301 to the post page for a post's old address (its front matter's `url`).
+
+    Only where nothing else answered (a 404 to a GET or HEAD), as Django's redirects app
+    does: an old address can never shadow a page, the API or the admin.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        if request.path.startswith(("/api/", "/admin/", "/static/")):
+            return response
+        from blog.models import Post
+
+        try:
+            post = Post.objects.published().at_old_address(request.path).first()
+        except DatabaseError:
+            return response  # the 404 stands; the database's trouble shows elsewhere
+        if post is None:
+            return response
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(
+            post.get_absolute_url() + (f"?{query}" if query else "")
+        )

@@ -1,10 +1,12 @@
 """Blog posts, their categories and tags, and when their comments are open."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote, urlsplit
 
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from comments.conf import comments_setting
 
@@ -32,10 +34,61 @@ class Tag(models.Model):
         return self.name
 
 
+def old_address_key(url: str) -> str:
+    """Return the path by which an old address is looked up ("" for none).
+
+    `/2007/04/05/x/`, `/2007/04/05/x`, `https://old.example/2007/04/05/x/?p=1` and the
+    percent-encoded spelling of the same path all give `/2007/04/05/x`: links to an old
+    post exist in every one of these forms.
+    """
+    try:
+        path = unquote(urlsplit(url.strip()).path)
+    except ValueError:  # an unparseable address (e.g. a broken IPv6 host) names no post
+        return ""
+    path = "/" + path.strip("/")
+    return "" if path == "/" or "\x00" in path else path[:500]
+
+
+def post_render(body: str) -> str:
+    """Return a post body's HTML: the author's Markdown, through the configured sanitizer."""
+    from comments.sanitize import render_post
+
+    return render_post(body, backend=comments_setting("SANITIZER"))
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def published(self) -> "PostQuerySet":
         """Posts a reader may see: not drafts, and not scheduled for later."""
         return self.filter(is_draft=False, published_at__lte=timezone.now())
+
+    def published_stamp(self, slug: str) -> "Post | None":
+        """Return the published post `slug` with only its id, slug and comments' change stamp.
+
+        `published().only(...).get(slug=...)` in one plain statement: every thread read
+        and 304 asks this, and building the ORM query costs several times the query itself.
+        """
+        ops = connection.ops
+        q = ops.quote_name
+        # Names come from the model and are quoted; every value is a parameter.
+        columns = f"{q('id')}, {q('comments_changed_at')}"
+        where = f"{q('slug')} = %s AND {q('is_draft')} = %s AND {q('published_at')} <= %s"
+        sql = f"SELECT {columns} FROM {q(Post._meta.db_table)} WHERE {where}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [slug, False, ops.adapt_datetimefield_value(timezone.now())])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        changed = parse_datetime(row[1]) if isinstance(row[1], str) else row[1]  # SQLite: text
+        if changed is not None and timezone.is_naive(changed):
+            changed = timezone.make_aware(changed, UTC)
+        return Post.from_db(
+            connection.alias, ["id", "slug", "comments_changed_at"], (row[0], slug, changed)
+        )
+
+    def at_old_address(self, url: str) -> "PostQuerySet":
+        """Posts whose front-matter `url` (their old address) is `url`, in any spelling."""
+        key = old_address_key(url)
+        return self.filter(old_path=key) if key else self.none()
 
 
 class Post(models.Model):
@@ -51,8 +104,12 @@ class Post(models.Model):
     is_draft = models.BooleanField(default=False)
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
     url = models.URLField(
-        max_length=500, blank=True, help_text="Canonical address when the post lives elsewhere."
+        max_length=500,
+        blank=True,
+        help_text="The post's address on the old site, or its canonical address elsewhere.",
     )
+    # `url`'s path, normalised: the old address answers 301 to this post (and ?url= finds it).
+    old_path = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
     categories = models.ManyToManyField(Category, blank=True, related_name="posts")
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
     comments_enabled = models.BooleanField(default=True)
@@ -84,9 +141,8 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args: object, **kwargs: object) -> None:
-        from comments.sanitize import render_post
-
-        self.body_html = render_post(self.body)
+        self.body_html = post_render(self.body)
+        self.old_path = old_address_key(self.url)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "blog.middleware.RequestSizeLimitMiddleware",
     "blog.middleware.NulInQueryMiddleware",
     "blog.middleware.DatabaseUnavailableMiddleware",
+    "blog.middleware.OldAddressRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,6 +99,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, minus the health-check round trip on a connection just used.
+    DATABASES["default"]["ENGINE"] = "blog.pgbackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The worker is another process: tests need a file, not an in-memory database,
     # and IMMEDIATE transactions make concurrent writers wait instead of failing.
@@ -115,7 +119,7 @@ _cache_url = os.environ.get("CACHE_URL", "")
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "blog.cache.RedisCache",
             "LOCATION": _cache_url,
         }
     }
@@ -154,6 +158,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # kombu sleeps this long whenever it may not take a message (prefetch full, or the
+        # folder empty): at its default of 1 s a worker scored about two comments a second.
+        "polling_interval": 0.1,
     }
 else:
     # A broker that stops answering must not hold a reader's submit: socket timeouts bound
@@ -164,6 +171,8 @@ else:
         "socket_timeout": 2,
         "socket_connect_timeout": 2,
     }
+# Keep database connections across tasks (blog/celery.py closes the unsound or old ones).
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_IGNORE_RESULT = True

@@ -4,6 +4,7 @@ import hashlib
 from typing import Any
 
 from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from blog.models import Post
-from comments import checks, idempotency, sanitize, services
+from comments import checks, idempotency, pages, sanitize, services
 from comments.clientip import client_ip
 from comments.conf import comments_setting
 from comments.guard import Submission, submit_guard
@@ -28,6 +29,7 @@ from comments.serializers import (
     PreviewInput,
     PublicComment,
     SubmittedComment,
+    input_limits,
 )
 from comments.throttles import (
     PreviewThrottle,
@@ -47,10 +49,6 @@ class ThreadPagination(CursorPagination):
     max_page_size = 200
 
 
-def published_post(slug: str) -> Post:
-    return get_object_or_404(Post.objects.published(), slug=slug)
-
-
 class ThreadView(generics.ListCreateAPIView[Comment]):
     """GET the approved thread of a post in reading order; POST a new comment to it."""
 
@@ -68,17 +66,42 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
         return Comment.objects.shown().filter(post=self.blog_post).only(*_PUBLIC_COLUMNS)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        self.blog_post = published_post(kwargs["slug"])
+        if request.method in ("GET", "HEAD"):  # a read needs the change stamp, not the post
+            post = Post.objects.published_stamp(kwargs["slug"])
+            if post is None:
+                raise Http404("No Post matches the given query.")
+            self.blog_post = post
+        else:
+            self.blog_post = get_object_or_404(Post.objects.published(), slug=kwargs["slug"])
         super().initial(request, *args, **kwargs)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        """Answer 304 from the change stamp, else the page rendered once per stamp."""
         etag = self._etag(request)
         if etag in _if_none_match(request):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        response = super().list(request, *args, **kwargs)
+        renderer = request.accepted_renderer
+        if getattr(renderer, "format", "") != "json":  # the browsable API: render as usual
+            response = super().list(request, *args, **kwargs)
+        else:
+            response = self._rendered_page(request, renderer)
         response["ETag"] = etag
         response["Cache-Control"] = "no-cache"
         return response
+
+    def _rendered_page(self, request: Request, renderer: Any) -> Any:
+        key = pages.page_key(
+            self.blog_post.pk,
+            self.blog_post.comments_changed_at,
+            request.build_absolute_uri(),
+            request.accepted_media_type,
+        )
+        page = pages.page_get(key)
+        if page is None:
+            data = super().list(request).data
+            page = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+            pages.page_put(key, page)
+        return HttpResponse(page, content_type=renderer.media_type)
 
     def _etag(self, request: Request) -> str:
         """A thread page changes only when the post's comments change (or the page asked)."""
@@ -138,6 +161,9 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
                 api_client=request.auth is not None,
             )
         )
+        without_form_token = checks.form_token_scored(
+            form_token=values["form_token"], api_client=request.auth is not None
+        )
         return services.comment_submit(
             post=self.blog_post,
             author_name=values["author_name"],
@@ -152,7 +178,10 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
                 referrer=request.META.get("HTTP_REFERER", ""),
             ),
             status=Status.SPAM if spam_reason else Status.PENDING,
-            status_reason=f"submit check: {spam_reason}" if spam_reason else "submitted",
+            status_reason=(
+                f"{services.SUBMIT_CHECK_REASON}{spam_reason}" if spam_reason else "submitted"
+            ),
+            without_form_token=without_form_token,
             notify_replies=values["notify_replies"],
         )
 
@@ -241,11 +270,21 @@ class FormTokenView(APIView):
     """A signed timestamp for the widget's form (the submit-time timing check)."""
 
     @extend_schema(
-        responses=inline_serializer("FormToken", {"form_token": serializers.CharField()})
+        responses=inline_serializer(
+            "FormToken",
+            {
+                "form_token": serializers.CharField(),
+                "limits": serializers.DictField(
+                    child=serializers.IntegerField(),
+                    help_text="The longest value each submit field accepts, in characters.",
+                ),
+            },
+        )
     )
     def get(self, request: Request) -> Response:
         return Response(
-            {"form_token": checks.form_token_issue()}, headers={"Cache-Control": "no-store"}
+            {"form_token": checks.form_token_issue(), "limits": input_limits()},
+            headers={"Cache-Control": "no-store"},
         )
 
 

@@ -7,12 +7,13 @@ check altogether). Each check returns a `Refusal` or None; the caller applies th
 the settings choose: "reject" answers 4xx, "spam" saves the comment as spam with the reason.
 """
 
+import re
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core import signing
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from comments.conf import comments_setting
@@ -28,11 +29,25 @@ class Refusal:
     reason: str
     action: str  # "reject" or "spam"
     retry_after: int | None = None  # seconds, for flood control (429)
+    duplicate: bool = False  # the same body again (400), not too many (429)
 
 
 def form_token_issue() -> str:
     """Return a signed token carrying the time the form was shown."""
     return signing.dumps({"t": time.time()}, salt=_SALT, compress=False)
+
+
+# What `bot_check` answers: a comment stored as spam for one of these reads as pending to
+# its author, who may still edit or withdraw it (see comments.services).
+BOT_REASONS = re.compile(
+    r"honeypot field was filled in|form token is invalid|form token has expired; reload the "
+    r"page|form sent -?[0-9.]+s after it was shown \(too fast for a person\)"
+)
+
+
+def is_bot_reason(reason: str) -> bool:
+    """Whether `reason` is one `bot_check` gives (not a duplicate, flood or site guard)."""
+    return BOT_REASONS.fullmatch(reason) is not None
 
 
 def bot_check(*, honeypot: str, form_token: str, api_client: bool) -> str | None:
@@ -53,48 +68,73 @@ def bot_check(*, honeypot: str, form_token: str, api_client: bool) -> str | None
     return None
 
 
-def duplicate_check(*, post_id: int, body: str, author_email: str) -> Refusal | None:
-    """Refuse a body the same author (e-mail) already posted on this post recently."""
-    window = comments_setting("DUPLICATE_WINDOW_SECONDS")
-    if not window:
-        return None
-    since = timezone.now() - timedelta(seconds=window)
-    found = (
-        Comment.objects.filter(
-            author_email__iexact=author_email.strip(),
-            post_id=post_id,
-            created_at__gte=since,
-            body_source=body,
-        )
-        .exclude(status=Status.REMOVED)
-        .exists()
-    )
-    if not found:
-        return None
-    return Refusal(
-        "the same comment was already posted on this post", comments_setting("DUPLICATE_ACTION")
-    )
+def form_token_missing(*, form_token: str, api_client: bool) -> bool:
+    """Whether an anonymous client sent no form token (and so skipped the timing check)."""
+    return not form_token and not api_client
 
 
-def flood_check(*, author_email: str, ip_address: str | None) -> Refusal | None:
-    """Refuse an author or address that posted too many comments in the flood window."""
-    window = comments_setting("FLOOD_WINDOW_SECONDS")
-    since = timezone.now() - timedelta(seconds=window)
-    recent = Comment.objects.filter(created_at__gte=since)
-    limits = [
-        (
-            "author",
-            Q(author_email__iexact=author_email.strip()),
-            comments_setting("FLOOD_MAX_PER_AUTHOR"),
+def form_token_scored(*, form_token: str, api_client: bool) -> bool:
+    """Whether the missing form token is to be a spam signal (FORM_TOKEN_MISSING "score")."""
+    missing = form_token_missing(form_token=form_token, api_client=api_client)
+    return missing and comments_setting("FORM_TOKEN_MISSING") == "score"
+
+
+def history_check(
+    *, post_id: int, body: str, author_email: str, ip_address: str | None
+) -> Refusal | None:
+    """Refuse a duplicate body, then a flooding author or address: one query for all three.
+
+    A duplicate is the same body from the same author (e-mail) on the same post within
+    DUPLICATE_WINDOW_SECONDS (not counting removed comments); a flood is more than
+    FLOOD_MAX_PER_AUTHOR / FLOOD_MAX_PER_IP comments in FLOOD_WINDOW_SECONDS. The counts
+    come from one aggregate over the author's (and address's) recent rows, found through
+    the author index.
+    """
+    now = timezone.now()
+    email = author_email.strip()
+    by_author = Q(author_email__iexact=email)
+    limits = _limits(by_author, ip_address)
+    duplicate_since = _since(now, comments_setting("DUPLICATE_WINDOW_SECONDS"))
+    flood_window = comments_setting("FLOOD_WINDOW_SECONDS")
+    flood_since = now - timedelta(seconds=flood_window)
+    counts: dict[str, Count] = {}
+    if duplicate_since is not None:
+        same = Q(post_id=post_id, body_source=body, created_at__gte=duplicate_since)
+        counts["duplicate"] = Count("pk", filter=by_author & same & ~Q(status=Status.REMOVED))
+    for who, (match, _) in limits.items():
+        counts[who] = Count("pk", filter=match & Q(created_at__gte=flood_since))
+    if not counts:
+        return None
+    rows = by_author | Q(ip_address=ip_address) if "address" in limits else by_author
+    since = min(flood_since, duplicate_since or flood_since) if limits else duplicate_since
+    found = Comment.objects.filter(rows, created_at__gte=since).aggregate(**counts)
+    if found.get("duplicate"):
+        return Refusal(
+            "the same comment was already posted on this post",
+            comments_setting("DUPLICATE_ACTION"),
+            duplicate=True,
         )
-    ]
-    if ip_address:
-        limits.append(("address", Q(ip_address=ip_address), comments_setting("FLOOD_MAX_PER_IP")))
-    for who, match, limit in limits:
-        if limit and recent.filter(match).count() >= limit:
+    for who, (_, limit) in limits.items():
+        if found[who] >= limit:
             return Refusal(
-                f"more than {limit} comments from this {who} in {window // 60} minutes",
+                f"more than {limit} comments from this {who} in {flood_window // 60} minutes",
                 comments_setting("FLOOD_ACTION"),
-                retry_after=window,
+                retry_after=flood_window,
             )
     return None
+
+
+def _since(now: datetime, seconds: int | None) -> datetime | None:
+    return now - timedelta(seconds=seconds) if seconds else None
+
+
+def _limits(by_author: Q, ip_address: str | None) -> dict[str, tuple[Q, int]]:
+    """Return the flood limits in force: {"author"|"address": (which rows, at most)}."""
+    limits: dict[str, tuple[Q, int]] = {}
+    per_author = comments_setting("FLOOD_MAX_PER_AUTHOR")
+    if per_author:
+        limits["author"] = (by_author, per_author)
+    per_ip = comments_setting("FLOOD_MAX_PER_IP")
+    if per_ip and ip_address:
+        limits["address"] = (Q(ip_address=ip_address), per_ip)
+    return limits

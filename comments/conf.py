@@ -30,6 +30,11 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     # second value, the token is stale.
     "FORM_MIN_SECONDS": 3,
     "FORM_MAX_SECONDS": 24 * 3600,
+    # An anonymous submit without a form token skips the timing check (API clients with a
+    # token never need one): "allow" lets it be; "score" gives the scorer a signal, with its
+    # reason, that may hold the comment for a moderator but never marks it spam; "require"
+    # answers 400 on form_token, telling the client to fetch one from /api/v1/form-token/.
+    "FORM_TOKEN_MISSING": "score",
     # The same body from the same author e-mail on the same post within this many seconds
     # is a duplicate (0 = no check): "reject" answers 400, "spam" saves it as spam.
     "DUPLICATE_WINDOW_SECONDS": 24 * 3600,
@@ -47,7 +52,8 @@ COMMENTS_DEFAULTS: dict[str, Any] = {
     # comments.guard.SubmitRefused or return a reason to store the comment as spam.
     # moderation's bans are one: `comments` reaches moderation only through this list.
     "SUBMIT_GUARDS": ["moderation.sanctions.ban_guard"],
-    # Upper bounds on what a reader can send.
+    # Upper bounds on what a reader can send (the API and the widget's form both read
+    # them; names up to 200 characters fit the database column).
     "MAX_BODY_LENGTH": 10_000,
     "MAX_NAME_LENGTH": 80,
     "MAX_URL_LENGTH": 500,

@@ -87,14 +87,23 @@ def _own_checks(submission: Submission) -> str | None:
         raise SubmitRefused(f"Your comment was not accepted: {bot}.", field="form_token")
     if bot:
         return bot
-    refusal = checks.duplicate_check(
-        post_id=submission.post_id, body=submission.body, author_email=submission.author_email
+    missing = checks.form_token_missing(
+        form_token=submission.form_token, api_client=submission.api_client
     )
-    if refusal and refusal.action == "reject":
+    if missing and comments_setting("FORM_TOKEN_MISSING") == "require":
+        raise SubmitRefused(
+            "This site needs a form token: GET /api/v1/form-token/ when you show the form "
+            "and send its form_token with the comment (or use an API token).",
+            field="form_token",
+        )
+    refusal = checks.history_check(
+        post_id=submission.post_id,
+        body=submission.body,
+        author_email=submission.author_email,
+        ip_address=submission.ip_address,
+    )
+    if refusal and refusal.action == "reject" and refusal.duplicate:
         raise SubmitRefused("You already posted this comment here.", field="body")
-    refusal = refusal or checks.flood_check(
-        author_email=submission.author_email, ip_address=submission.ip_address
-    )
     if refusal and refusal.action == "reject":
         raise SubmitThrottled(
             f"Too many comments: {refusal.reason}. Please wait and try again.",

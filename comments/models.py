@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from blog.models import Post
@@ -74,7 +75,7 @@ class Comment(models.Model):
     thread_path = models.CharField(max_length=1000, unique=True, editable=False)
     type = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
 
-    author_name = models.CharField(max_length=100)
+    author_name = models.CharField(max_length=200)  # COMMENTS["MAX_NAME_LENGTH"] up to 200
     author_email = models.EmailField(max_length=254)
     author_url = models.URLField(max_length=500, blank=True)
     avatar_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -97,6 +98,9 @@ class Comment(models.Model):
     ip_network = models.CharField("IP network", max_length=50, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
+
+    # An anonymous submit that carried no form token (a spam signal; see FORM_TOKEN_MISSING).
+    sent_without_form_token = models.BooleanField(default=False, editable=False)
 
     edit_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     edit_expires_at = models.DateTimeField(null=True, blank=True)
@@ -135,6 +139,8 @@ class Comment(models.Model):
             models.Index(fields=["post", "status", "thread_path"], name="comment_thread_page"),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
             models.Index(fields=["author_email", "status"], name="comment_author_history"),
+            # Submit checks match the author case-insensitively (duplicates, floods).
+            models.Index(Upper("author_email"), "created_at", name="comment_author_recent"),
             models.Index(fields=["ip_address", "status"], name="comment_ip_history"),
         ]
         constraints = [

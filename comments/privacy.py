@@ -11,9 +11,14 @@ and what they wrote. Decisions:
   website, account link and edit token; the name becomes "deleted". Bodies are removed
   too (replaced by a short notice) unless the operator keeps them with `keep_bodies`,
   e.g. when the site's terms give it a licence to what was published. Moderation's
-  reputation of the e-mail and the IP addresses goes with them (`moderation.forget_person`).
+  reputation of the e-mail and the IP addresses goes with them (`moderation.forget_person`),
+  and so do every spam reason, history note and blocklist note that names the e-mail or
+  one of those addresses ("blocklisted email: ann@…"), and, in the cache, the submit
+  answers kept for `Idempotency-Key` retries and the rate-limit history of those addresses.
 """
 
+import re
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -21,14 +26,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from blog.models import Post
+from comments import idempotency
 from comments.conf import comments_setting
-from comments.models import Comment
+from comments.models import Comment, CommentEvent
 from comments.notify.services import reader_personal_data_erase
+from comments.throttles import rate_history_forget
 from moderation.tasks import forget_person
 
 ERASED_NAME = "deleted"
 ERASED_BODY = "[This comment was removed at its author's request.]"
 ERASED_BODY_HTML = "<p>[This comment was removed at its author's request.]</p>"
+ERASED_MENTION = "[erased]"
 
 EXPORT_FIELDS = (
     "id",
@@ -112,15 +120,39 @@ def comments_erase_personal_data(*, email: str, keep_bodies: bool = False) -> in
         changes |= {"body_source": ERASED_BODY, "body_html": ERASED_BODY_HTML}
     with transaction.atomic():
         comments = comments_by_email(email)
-        post_ids = set(comments.values_list("post_id", flat=True))
+        rows = list(comments.values_list("pk", "post_id", "ip_address"))
+        identifiers = {email.strip(), *(ip for _, _, ip in rows if ip)}
         # Moderation's reputation of this e-mail and these IPs goes too; run here, not
         # queued: the erasure is done when the command returns. Before the update, which
         # clears the IP addresses the task looks up.
         forget_person(email)
         reader_personal_data_erase(email=email)
         count: int = comments.update(**changes)
-        _touch_posts(post_ids)
+        _scrub_mentions([pk for pk, _, _ in rows], identifiers)
+        _touch_posts({post_id for _, post_id, _ in rows})
+    idempotency.answers_forget(pk for pk, _, _ in rows)
+    rate_history_forget(ip for _, _, ip in rows if ip)
     return count
+
+
+def mentions_erase(text: str, identifiers: Iterable[str]) -> str:
+    """Return `text` with every e-mail address or IP in `identifiers` replaced by [erased]."""
+    for identifier in sorted(filter(None, identifiers), key=len, reverse=True):
+        pattern = r"(?<![\w.@-])" + re.escape(identifier) + r"(?![\w.-]*\w)"
+        text = re.sub(pattern, ERASED_MENTION, text, flags=re.IGNORECASE)
+    return text
+
+
+def _scrub_mentions(comment_ids: list[int], identifiers: set[str]) -> None:
+    """Erase the person's e-mail and IPs from spam reasons and history notes."""
+    for comment in Comment.objects.filter(pk__in=comment_ids).only("pk", "spam_reasons"):
+        reasons = [mentions_erase(str(r), identifiers) for r in comment.spam_reasons]
+        if reasons != comment.spam_reasons:
+            Comment.objects.filter(pk=comment.pk).update(spam_reasons=reasons)
+    for event in CommentEvent.objects.filter(comment_id__in=comment_ids).only("pk", "reason"):
+        reason = mentions_erase(event.reason, identifiers)
+        if reason != event.reason:
+            CommentEvent.objects.filter(pk=event.pk).update(reason=reason)
 
 
 def _touch_posts(post_ids: set[int]) -> None:

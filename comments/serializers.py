@@ -9,15 +9,28 @@ from comments import sanitize
 from comments.conf import comments_setting
 from comments.models import Comment, Status
 
+# Each field's length limit is one setting, read at call time: the API's validation, its
+# schema and the widget's form (which reads `input_limits()` from the form-token answer).
+INPUT_LIMITS = {
+    "author_name": "MAX_NAME_LENGTH",
+    "author_email": "MAX_EMAIL_LENGTH",
+    "author_url": "MAX_URL_LENGTH",
+    "body": "MAX_BODY_LENGTH",
+}
+
+
+def input_limits() -> dict[str, int]:
+    """Return the longest value each submit field accepts, in characters."""
+    return {name: int(comments_setting(setting)) for name, setting in INPUT_LIMITS.items()}
+
 
 class CommentInput(serializers.Serializer[Any]):
-    """What a reader or API client sends to submit a comment."""
+    """What a reader or API client sends to submit a comment.
 
-    author_name = serializers.CharField(max_length=200, trim_whitespace=True)
-    author_email = serializers.EmailField(max_length=254)
-    author_url = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
-    )
+    `author_name`, `author_email` and `author_url` are added by `get_fields`, with the
+    length limits the settings give at the time of the request.
+    """
+
     body = serializers.CharField(max_length=100_000, trim_whitespace=False)
     parent = serializers.IntegerField(  # type: ignore[assignment]
         required=False, allow_null=True, min_value=1, max_value=2**62
@@ -28,6 +41,17 @@ class CommentInput(serializers.Serializer[Any]):
     # Mail me when a reply is approved, or when this comment is approved after being held
     # (after the address is confirmed).
     notify_replies = serializers.BooleanField(required=False, default=False)
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        limits = input_limits()
+        return {
+            "author_name": serializers.CharField(max_length=limits["author_name"]),
+            "author_email": serializers.EmailField(max_length=limits["author_email"]),
+            "author_url": serializers.CharField(
+                max_length=limits["author_url"], required=False, allow_blank=True, default=""
+            ),
+            **super().get_fields(),
+        }
 
     def validate_author_name(self, value: str) -> str:
         name = sanitize.plain_text(value)
@@ -41,11 +65,14 @@ class CommentInput(serializers.Serializer[Any]):
         if not value:
             return ""
         check_length(value, "MAX_URL_LENGTH")
-        if not sanitize.is_safe_web_url(value):
+        normalised = sanitize.web_url_normalise(value)
+        if normalised is None:
             raise serializers.ValidationError(
                 "Enter a web address starting with http:// or https://."
             )
-        return value
+        # Stored percent-encoded: whatever templates it later never meets a quote or a '<'.
+        check_length(normalised, "MAX_URL_LENGTH")
+        return normalised
 
     def validate_body(self, value: str) -> str:
         return validate_body_text(value)
@@ -81,6 +108,9 @@ def validate_body_text(value: str) -> str:
     return value
 
 
+_NO_AVATAR = "0" * 32
+
+
 class PublicComment(serializers.ModelSerializer[Comment]):
     """A comment as anyone may see it: no e-mail, IP, user agent or score."""
 
@@ -104,9 +134,18 @@ class PublicComment(serializers.ModelSerializer[Comment]):
         read_only_fields = fields
 
     def get_avatar_url(self, comment: Comment) -> str:
-        path = reverse("comments:avatar", kwargs={"digest": comment.avatar_hash or "0" * 32})
+        # One reverse() and one absolute URI per serializer, not per comment: a page of a
+        # thread serializes up to 200 comments with the same child serializer.
+        prefix, suffix = self.__dict__.get("_avatar_parts") or self._avatar_parts_for()
+        return f"{prefix}{comment.avatar_hash or _NO_AVATAR}{suffix}"
+
+    def _avatar_parts_for(self) -> tuple[str, str]:
+        path = reverse("comments:avatar", kwargs={"digest": _NO_AVATAR})
         request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        url = request.build_absolute_uri(path) if request else path
+        prefix, _, suffix = url.rpartition(_NO_AVATAR)
+        self.__dict__["_avatar_parts"] = (prefix, suffix)
+        return prefix, suffix
 
 
 class OwnComment(PublicComment):

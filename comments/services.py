@@ -22,15 +22,20 @@ from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.utils import timezone
 
 from blog.models import Post
-from comments import sanitize
+from comments import checks, sanitize
 from comments.clientip import network_of
 from comments.conf import comments_setting
+from comments.event_rows import events_insert
 from comments.models import PATH_STEP, Comment, CommentEvent, Status
 from comments.tokens import avatar_hash, new_edit_token, token_matches
 
 logger = logging.getLogger(__name__)
 
 EDITABLE_STATUSES = frozenset({Status.PENDING, Status.APPROVED})
+# Who the history names when a submit-time check (honeypot, form timing, duplicate, flood,
+# a site's guards) stores a comment as spam, and how its reason begins.
+SUBMIT_CHECKS = "submit checks"
+SUBMIT_CHECK_REASON = "submit check: "
 # The event a change to each status raises (after commit) for alerts, mail and webhooks.
 STATUS_EVENTS: dict[str, str] = {
     Status.APPROVED: "comment.approved",
@@ -84,6 +89,7 @@ def comment_submit(
     context: RequestContext | None = None,
     status: str = Status.PENDING,
     status_reason: str = "submitted",
+    without_form_token: bool = False,
     notify_replies: bool = False,
 ) -> Submitted:
     """Sanitize and save a new comment as pending, and queue it for scoring after commit."""
@@ -110,6 +116,7 @@ def comment_submit(
             user_agent=context.user_agent[:500],
             referrer=context.referrer[:500],
             edit_token_hash=token_hash,
+            sent_without_form_token=without_form_token,
             edit_expires_at=timezone.now()
             + timedelta(seconds=comments_setting("EDIT_WINDOW_SECONDS")),
         )
@@ -129,7 +136,7 @@ def comment_submit(
             subscription_add(comment=comment)
         if status != Status.PENDING:
             comment_set_status(
-                comment=comment, to=status, actor_label="submit checks", reason=status_reason
+                comment=comment, to=status, actor_label=SUBMIT_CHECKS, reason=status_reason
             )
         else:
             _enqueue_scoring(comment)
@@ -159,11 +166,21 @@ def comment_edit(*, comment: Comment, token: str | None, body: str) -> Comment:
 
 
 def comment_remove(*, comment: Comment, token: str | None) -> Comment:
-    """Withdraw a comment at its author's request (inside the edit window)."""
+    """Withdraw a comment at its author's request (inside the edit window).
+
+    Re-read under the row lock, like every change of status: a scoring task or a
+    moderator may have decided the comment since the caller read it.
+    """
     _check_author(comment, token)
-    comment_set_status(
-        comment=comment, to=Status.REMOVED, actor_label="author", reason="withdrawn by its author"
-    )
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _check_author(comment, token)
+        comment_set_status(
+            comment=comment,
+            to=Status.REMOVED,
+            actor_label="author",
+            reason="withdrawn by its author",
+        )
     return comment
 
 
@@ -246,14 +263,14 @@ def comments_import(
         Comment.objects.filter(pk__in=[comment.pk for comment in saved]).update(
             thread_path=Concat(Coalesce(Subquery(parent_path), Value("")), own_step)
         )
-        CommentEvent.objects.bulk_create(
-            CommentEvent(
-                comment=comment,
-                actor_label=event.actor_label[:50],
-                from_status=event.from_status,
-                to_status=event.to_status,
-                reason=event.reason[:500],
-                created_at=event.at,
+        events_insert(
+            (
+                comment.pk,
+                event.actor_label,
+                event.from_status,
+                event.to_status,
+                event.reason,
+                event.at,
             )
             for comment, history in zip(saved, histories, strict=True)
             for event in history
@@ -281,8 +298,25 @@ def _check_author(comment: Comment, token: str | None) -> None:
         raise EditNotAllowed("A valid X-Edit-Token header is required to change this comment.")
     if comment.edit_expires_at is None or timezone.now() >= comment.edit_expires_at:
         raise EditNotAllowed("The edit window for this comment has closed.")
-    if comment.status not in EDITABLE_STATUSES:
-        raise EditNotAllowed(f"A comment that is {comment.status} can no longer be changed.")
+    if comment.status not in EDITABLE_STATUSES and not _caught_at_submit(comment):
+        # Never "spam": its author is shown the comment as pending (see OwnComment).
+        what = "This comment" if comment.status == Status.SPAM else f"A {comment.status} comment"
+        raise EditNotAllowed(f"{what} can no longer be changed.")
+
+
+def _caught_at_submit(comment: Comment) -> bool:
+    """Whether a bot check (honeypot, form timing), and nothing since, made this comment spam.
+
+    Such a comment reads as pending to its author (see `OwnComment`), so they may edit it
+    (it is scored again) or withdraw it, exactly as a pending one. Spam from the scorer,
+    a moderator, a duplicate or flood check or a site's guard (a ban) stays decided.
+    """
+    if comment.status != Status.SPAM:
+        return False
+    last = comment.history.order_by("-created_at", "-pk").first()
+    if last is None or last.to_status != Status.SPAM or last.actor_label != SUBMIT_CHECKS:
+        return False
+    return checks.is_bot_reason(last.reason.removeprefix(SUBMIT_CHECK_REASON))
 
 
 def _reply_depth(*, post: Post, parent: Comment | None) -> int:

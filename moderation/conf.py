@@ -31,6 +31,7 @@ MODERATION_DEFAULTS: dict[str, Any] = {
         "moderation.scoring.rules.author_history",
         "moderation.scoring.rules.ip_history",
         "moderation.scoring.rules.blocklist",
+        "moderation.scoring.rules.form_token_missing",
         "moderation.akismet.akismet_check",
     ],
     # Trust rules a site may turn on (each holds a comment the scorer would approve):

@@ -36,6 +36,7 @@ def decide(
     thresholds: Thresholds,
     trusted: bool = False,
     force: str | None = None,
+    hold_score: float | None = None,
     cap: str | None = None,
 ) -> Decision:
     """Return the decision for a comment with `score` on a post moderated in `mode`.
@@ -43,11 +44,13 @@ def decide(
     `mode` "post" publishes unless the scorer objects; "pre" holds everything for a
     moderator except comments from trusted authors that the scorer finds clean.
     `force` ("hold" or "spam") comes from an operator's blocklist and wins over the score.
+    `hold_score`, when given, replaces `score` for the hold threshold only (evidence that
+    may hold a comment but must never mark it spam).
     `cap` "hold": the scorer had too little evidence, so a spam score is only held.
     """
     if force == "spam" or (score >= thresholds.spam and cap != "hold"):
         return Decision.SPAM
-    if force == "hold" or score >= thresholds.hold:
+    if force == "hold" or max(score, hold_score or 0.0) >= thresholds.hold:
         return Decision.HOLD
     if mode == "pre" and not trusted:
         return Decision.HOLD

@@ -31,6 +31,8 @@ class ModerationComment(PublicComment):
         slug_field="username", read_only=True, allow_null=True
     )
     history = HistoryEntry(many=True, read_only=True)
+    # The metaclass moves declared fields off the class, so Field.source is not shadowed.
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta(PublicComment.Meta):
         fields = [
@@ -47,8 +49,28 @@ class ModerationComment(PublicComment):
             "moderated_by",
             "moderated_at",
             "history",
+            "type",
+            "source",
         ]
         read_only_fields = fields
+
+    def get_source(self, comment: Comment) -> dict[str, Any] | None:
+        """Where an imported comment came from, as the file said it; null if written here."""
+        return source_fields(comment)
+
+
+def source_fields(comment: Comment) -> dict[str, Any] | None:
+    """The import source of `comment` (system, original id, status, parent, post, extra)."""
+    if not comment.source_system:
+        return None
+    return {
+        "system": comment.source_system,
+        "id": comment.source_id,
+        "status": comment.source_status,
+        "parent": comment.source_parent,
+        "post": comment.source_post,
+        "extra": comment.source_extra,
+    }
 
 
 class ActionInput(serializers.Serializer[Any]):

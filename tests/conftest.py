@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from blog.celery import app as celery_app
+from comments.pages import pages_forget
 from tests.factories import ModeratorFactory, PostFactory, UserFactory
 from tests.workers import Child, start_worker
 
@@ -20,10 +21,12 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    """Throttle counters and idempotency keys live in the cache: start every test clean."""
+    """Throttle counters, idempotency keys and rendered pages are cached: start every test clean."""
     cache.clear()
+    pages_forget()
     yield
     cache.clear()
+    pages_forget()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ COMMENTS = {
     "SUBMIT_RATE_PER_POST": None,
     "MAX_COMMENTS_PER_POST_PER_HOUR": None,
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "blog.pgbackend":  # PostgreSQL (blog/pgbackend)
     _test_db = os.environ.get("THREADKEEPER_TEST_DB", "test_threadkeeper")
     DATABASES["default"]["TEST"] = {"NAME": _test_db}
 

@@ -3,6 +3,7 @@
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.utils import timezone
 
@@ -16,6 +17,9 @@ from comments.services import ImportedEvent
 from comments.tokens import avatar_hash
 
 ANONYMOUS = "Anonymous"
+KINDS = frozenset(Kind.values)
+# An export repeats the same networks: each is worked out once per process.
+_network_of = lru_cache(maxsize=8192)(network_of)
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ def build_comment(
         post_id=post_id,
         parent_id=parent.pk if parent else None,
         depth=parent.depth + 1 if parent else 0,
-        type=source.type if source.type in Kind.values else Kind.COMMENT,
+        type=source.type if source.type in KINDS else Kind.COMMENT,
         author_name=_name(source, report),
         author_email=email,
         author_url=_url(source, report),
@@ -46,7 +50,7 @@ def build_comment(
         body_html=render_body(source),
         status=source.status,
         ip_address=ip,
-        ip_network=network_of(ip),
+        ip_network=_network_of(ip),
         user_agent=source.user_agent[:500],
         created_at=_created(source, report),
         edited_at=source.edited_at,
@@ -94,12 +98,14 @@ def _email(source: SourceComment, report: ImportReport) -> str:
 
 
 def _url(source: SourceComment, report: ImportReport) -> str:
+    """Return the website as a submit stores it (percent-encoded), or "" when it is none."""
     url = source.author_url.strip()
-    if url and (not sanitize.is_safe_web_url(url) or len(url) > 500):
+    normalised = sanitize.web_url_normalise(url) if url else ""
+    if url and (normalised is None or len(normalised) > 500):
         source.extra.setdefault("author_url", url)
         report.repair("author address not an http(s) URL (kept in the source fields)")
         return ""
-    return url
+    return normalised or ""
 
 
 def _ip(source: SourceComment, report: ImportReport) -> str | None:

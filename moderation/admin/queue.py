@@ -4,6 +4,7 @@ The list decides by keyboard without reloading (static/moderation/queue.js posts
 moderation API); the change page decides one comment and can go on to the next.
 """
 
+import json
 from typing import Any
 
 from django.contrib import admin, messages
@@ -23,6 +24,7 @@ from comments.permissions import is_moderator
 from moderation.admin.health import health_context
 from moderation.admin.notices import expected_rates, queue_notices
 from moderation.models import Ban, QueuedComment, Reputation
+from moderation.serializers import source_fields
 from moderation.services import ACTIONS, comment_moderate, thresholds_in_effect
 from moderation.stats import moderation_stats
 
@@ -135,6 +137,8 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
         "created_at",
         "edited_at",
         "revision",
+        "type",
+        "source_view",
     ]
     fields = tuple(readonly_fields)
 
@@ -269,6 +273,17 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
         history = "first comment" if ham is None else f"{ham} approved, {spam} spam"
         return format_html(
             "{}<br><small>{} · {}</small>", comment.author_name, comment.author_email, history
+        )
+
+    @admin.display(description="imported from")
+    def source_view(self, comment: QueuedComment) -> str:
+        source = source_fields(comment)
+        if source is None:
+            return "not imported (written here)"
+        extra = json.dumps(source.pop("extra"), ensure_ascii=False, indent=1, sort_keys=True)
+        rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", source.items())
+        return format_html(
+            "<dl class='source'>{}<dt>extra</dt><dd><pre>{}</pre></dd></dl>", rows, extra
         )
 
     @admin.display(description="body as published")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0002_post_breaker'),
+        ('blog', '0003_post_breaker'),
         ('moderation', '0008_bans'),
     ]
 

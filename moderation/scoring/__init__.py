@@ -4,7 +4,9 @@ Each signal is a small function `signal(facts) -> Finding | None`. A finding's w
 in log-odds: positive pushes toward spam, negative toward ham. `combine` adds them to a
 prior and squashes the sum into 0..1. A finding may also force a verdict ("hold" or
 "spam"), as an operator's blocklist entry does. A finding with an empty reason still
-counts (a comment's length, say) but is not shown to moderators.
+counts (a comment's length, say) but is not shown to moderators. A `hold_only` finding
+counts toward holding a comment for a moderator, never toward marking it spam: evidence
+that honest senders share too (no form token) must never turn a reader's comment to spam.
 """
 
 import math
@@ -21,6 +23,7 @@ class Finding:
     weight: float
     reason: str
     force: str | None = None  # "hold" or "spam": decided whatever the score
+    hold_only: bool = False  # counts in `Score.hold_value` only (never toward spam)
     cap: str | None = None  # "hold": the score alone may not mark this comment spam
 
 
@@ -50,6 +53,8 @@ class Facts:
     # The page's own addresses (lower-case host + path, no scheme or "www."): links to
     # them are references, not promotion, and neither the rules nor the classifier count them.
     own_urls: tuple[str, ...] = ()
+    # Sent anonymously without the widget's form token (COMMENTS["FORM_TOKEN_MISSING"]).
+    without_form_token: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
     @cached_property
@@ -75,9 +80,10 @@ class Facts:
 
 @dataclass(frozen=True)
 class Score:
-    value: float
+    value: float  # compared with the spam threshold (and stored)
     reasons: list[str]
     force: str | None = None
+    hold_value: float | None = None  # compared with the hold threshold; None = `value`
     cap: str | None = None  # "hold": too little evidence to mark spam on the score alone
 
 
@@ -105,13 +111,17 @@ DEFAULT_WEIGHTS = Weights()
 
 def combine(findings: Sequence[Finding], *, prior: float = PRIOR) -> Score:
     """Add the findings' weights to the prior and return the score with its reasons."""
-    total = prior + sum(f.weight for f in findings)
+    total = prior + sum(f.weight for f in findings if not f.hold_only)
+    hold_total = total + sum(f.weight for f in findings if f.hold_only)
     ordered = sorted(findings, key=lambda f: abs(f.weight), reverse=True)
     forces = {f.force for f in findings if f.force}
     force = "spam" if "spam" in forces else ("hold" if "hold" in forces else None)
     reasons = [f.reason for f in ordered if f.reason]
+    hold_value = _sigmoid(hold_total) if hold_total != total else None
     cap = "hold" if any(f.cap == "hold" for f in findings) else None
-    return Score(value=_sigmoid(total), reasons=reasons, force=force, cap=cap)
+    return Score(
+        value=_sigmoid(total), reasons=reasons, force=force, hold_value=hold_value, cap=cap
+    )
 
 
 def run_signals(

@@ -47,6 +47,7 @@ def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
         alerting=frozenset((kind, pattern) for kind, pattern, _, alert in hits if alert),
         model=model_current() if with_model else None,
         own_urls=own_pages(comment),
+        without_form_token=comment.sent_without_form_token,
         extra={"comment": comment},
         **reputation_fields(
             counts, email=email, ip=comment.ip_address, network=comment.ip_network, domains=domains

@@ -57,6 +57,7 @@ SELF_PROMOTION_WEIGHT = 1.629
 ENGAGEMENT_WEIGHT = 2.467
 LENGTH_WEIGHT = 0.313  # per unit of log(1 + characters)
 CAPITALS_WEIGHT = 0.729  # times the share of capital letters
+NO_FORM_TOKEN_WEIGHT = 0.5  # toward holding only; set by hand (see form_token_missing)
 
 
 def domain_of(url: str) -> str:
@@ -175,6 +176,20 @@ def capitals(facts: Facts) -> Finding | None:
     share = sum(c.isupper() for c in letters) / len(letters)
     reason = f"{share:.0%} capital letters" if share >= 0.6 else ""
     return Finding(CAPITALS_WEIGHT * share, reason)
+
+
+def form_token_missing(facts: Facts) -> Finding | None:
+    """An anonymous submit without the widget's form token skipped the timing check.
+
+    Honest API clients do that too, so it only counts toward holding a comment for a
+    moderator, never toward spam: a borderline comment is held instead of approved, and
+    no reader's comment is marked spam for it (bench/form_token.py: ham's false-positive
+    rate does not move).
+    """
+    if not facts.without_form_token:
+        return None
+    reason = "sent without a form token (not through the widget)"
+    return Finding(NO_FORM_TOKEN_WEIGHT, reason, hold_only=True)
 
 
 def spam_link_domains(facts: Facts) -> Finding | None:

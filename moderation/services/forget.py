@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from comments.models import Comment
-from moderation.models import Lesson, Reputation
+from moderation.models import BlockRule, Lesson, Reputation
 
 logger = logging.getLogger(__name__)
 
@@ -52,5 +52,22 @@ def person_forget(*, email: str, ips: Iterable[str] = ()) -> int:
         for kind, key in forgotten:
             rows |= Q(kind=kind, key=key)
         deleted, _ = Reputation.objects.filter(rows).delete()
+        _blocklist_notes_forget({key for _, key in forgotten})
     logger.info("forgot the reputation of one person: %d row(s)", deleted)
     return deleted
+
+
+def _blocklist_notes_forget(identifiers: set[str]) -> None:
+    """Take the person's e-mail and IPs out of the notes the operator left on blocklist rules.
+
+    The rules themselves stay: a pattern blocks what it matches, whoever sent it.
+    """
+    from comments.privacy import mentions_erase
+
+    named = Q(pk__in=[])
+    for identifier in identifiers:
+        named |= Q(note__icontains=identifier)
+    for rule in BlockRule.objects.select_for_update().filter(named):
+        note = mentions_erase(rule.note, identifiers)
+        if note != rule.note:
+            BlockRule.objects.filter(pk=rule.pk).update(note=note)

@@ -55,6 +55,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
             thresholds=limits,
             trusted=trusted,
             force=score.force,
+            hold_score=score.hold_value,
             cap=score.cap,
         )
         comment.spam_score = score.value
@@ -134,6 +135,7 @@ def comment_rescore(*, comment_id: int, apply: bool = False) -> tuple[str, str]:
                 thresholds=thresholds(),
                 trusted=trusted,
                 force=score.force,
+                hold_score=score.hold_value,
                 cap=score.cap,
             )
         )

@@ -483,6 +483,77 @@ def test_a_form_sent_too_fast_looks_normal_but_is_held_as_spam(
     expect(page.locator("li.tk-own")).to_contain_text("Awaiting moderation")
 
 
+def old_address_page(api_origin: str, address: str) -> str:
+    """A page of a site that kept its old URLs: the thread named by address, not slug."""
+    return embed_page(
+        api_origin, slug=None, extra=f'<div id="comments" data-url="{address}"></div>'
+    )
+
+
+def test_data_url_finds_the_post_by_its_old_address_and_works_as_data_post(
+    page, widget_settings, host_site, api_origin
+):
+    """With data-url the widget shows that post's thread and posts to it, as with data-post."""
+    post = PostFactory(slug="virtualization", url="/2007/04/05/open-source-virtualization/")
+    CommentFactory(post=post, author_name="Ada", body_html="<p>Still true.</p>")
+    url = host_site.add(
+        "/2007/04/05/open-source-virtualization/",
+        old_address_page(api_origin, "/2007/04/05/open-source-virtualization/"),
+    )
+    open_thread(page, url)
+    expect(page.locator("#comments")).to_have_attribute("data-post", "virtualization")
+    expect(page.get_by_text("Still true.")).to_be_visible()
+
+    form = page.locator("form.tk-form").first
+    fill_form(form, name="Grace", email="grace@example.org", body="Found it by its old link.")
+    with page.expect_request("**/api/v1/posts/virtualization/comments/"):
+        form.get_by_role("button", name="Post comment").click()
+    expect(page.locator("li.tk-pending.tk-own")).to_contain_text("Awaiting moderation")
+    assert Comment.objects.get(author_name="Grace").post == post
+
+
+def test_data_url_of_an_unknown_address_says_comments_are_not_available(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """An old address no post has ends in the widget's error state with a plain message."""
+    page.goto(host_site.add("/nowhere/", old_address_page(api_origin, "/1999/01/01/nothing/")))
+
+    expect(page.locator("#comments")).to_have_attribute("data-tk-state", "error")
+    expect(page.locator("#comments")).to_contain_text("Comments are not available")
+
+
+def test_the_name_field_takes_its_limit_from_the_servers_settings(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """The widget's name field allows exactly as many characters as the API does."""
+    widget_settings.COMMENTS = {**widget_settings.COMMENTS, "MAX_NAME_LENGTH": 120}
+    open_thread(page, host_site.add("/long-names/", embed_page(api_origin)))
+
+    name = page.locator("form.tk-form").first.get_by_label("Name")
+
+    expect(name).to_have_attribute("maxlength", "120")
+
+
+def test_the_author_deletes_a_comment_a_bot_check_caught(
+    page, blog_post, widget_settings, host_site, api_origin
+):
+    """Delete on a comment held as spam by the timing check removes it, as for a pending one."""
+    widget_settings.COMMENTS = {**widget_settings.COMMENTS, "FORM_MIN_SECONDS": 60}
+    open_thread(page, host_site.add("/caught/", embed_page(api_origin)))
+    form = page.locator("form.tk-form").first
+    fill_form(form, name="Quick", email="quick@example.org", body="Typed fast.")
+    form.get_by_role("button", name="Post comment").click()
+    mine = page.locator("li.tk-own")
+    expect(mine).to_contain_text("Awaiting moderation")
+    pk = mine.get_attribute("data-comment-id")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    mine.get_by_role("button", name="Delete").click()
+
+    expect(page.locator("li.tk-own")).to_have_count(0)
+    assert Comment.objects.get(pk=pk).status == Status.REMOVED
+
+
 def test_reply_notifications_are_off_by_default_and_remembered_when_ticked(
     page, blog_post, widget_settings, host_site, api_origin
 ):

@@ -130,8 +130,17 @@ def url_scheme(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def problems(html: str, *, tags: frozenset[str], attributes: dict[str, list[str]]) -> list[str]:
-    """Parse `html` as a browser would and list everything outside the allowlist."""
+def problems(
+    html: str,
+    *,
+    tags: frozenset[str],
+    attributes: dict[str, list[str]],
+    rel: str | None = REL,
+) -> list[str]:
+    """Parse `html` as a browser would and list everything outside the allowlist.
+
+    Every `<a>` must carry `rel` (None for a post: the author's links have none) and an href.
+    """
     found = []
     fragment = html5lib.parseFragment(html, namespaceHTMLElements=False)
     for node in fragment.iter():
@@ -148,8 +157,10 @@ def problems(html: str, *, tags: frozenset[str], attributes: dict[str, list[str]
                 found.append(f"attribute {name}= on <{node.tag}>")
             elif name in URL_ATTRIBUTES and url_scheme(value) not in SAFE_SCHEMES | {None}:
                 found.append(f"{name}={value!r} on <{node.tag}>")
-        if node.tag == "a" and node.get("rel") != REL:
+        if node.tag == "a" and node.get("rel") != rel:
             found.append(f"<a> with rel={node.get('rel')!r}")
+        if node.tag == "a" and "href" not in node.attrib:
+            found.append("<a> without href")
     return found
 
 
@@ -193,7 +204,7 @@ def test_hostile_comment_input_leaves_only_allowlisted_html(source, backend):
 def test_hostile_post_bodies_leave_only_the_wider_post_allowlist(source, backend):
     """Post bodies (imported from WordPress, say) meet the wider allowlist, still no scripts."""
     html = sanitize.render_post(source, backend=backend)
-    found = problems(html, tags=sanitize.POST_TAGS, attributes=sanitize.POST_ATTRIBUTES)
+    found = problems(html, tags=sanitize.POST_TAGS, attributes=sanitize.POST_ATTRIBUTES, rel=None)
     assert found == [], f"{source!r} → {html!r}"
 
 
@@ -275,6 +286,23 @@ def test_images_are_dropped_from_comments_but_kept_in_posts(backend):
     )
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[x](javascript:alert(1))",
+        "[x](vbscript:msgbox)",
+        "[x](data:text/html,hi)",
+        "<a href='javascript:alert(1)'>x</a>",
+        "<a name='top'>x</a>",
+    ],
+)
+def test_a_link_whose_address_is_dropped_becomes_plain_text(source, backend):
+    """A link left without an address renders as its text, not as a dead link-styled <a>."""
+    assert sanitize.render_comment(source, backend=backend) == "<p>x</p>"
+    assert sanitize.render_post(source, backend=backend) == "<p>x</p>"
+
+
 def test_an_unknown_backend_is_refused_with_the_choices():
     """Asking for a sanitizer that does not exist names the ones that do."""
     with pytest.raises(ValueError, match="'bleach' or 'nh3'"):
@@ -329,3 +357,29 @@ def test_markdown_nesting_bombs_render_as_plain_text(bomb, backend):
     html = sanitize.render_comment(bomb, backend=backend)
     assert html.startswith("<p>1. 1.") or html.startswith("<p>+ +")
     assert problems(html, tags=sanitize.COMMENT_TAGS, attributes=sanitize.COMMENT_ATTRIBUTES) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [
+        ("https://ann.example", "https://ann.example"),
+        ("HTTPS://Ann.Example/Blog?x=1&y=2#top", "https://ann.example/Blog?x=1&y=2#top"),
+        (
+            "https://example.com/'><script>alert(1)</script>",
+            "https://example.com/%27%3E%3Cscript%3Ealert(1)%3C/script%3E",
+        ),
+        ('https://ann.example/?q="x"', "https://ann.example/?q=%22x%22"),
+        ("https://ann.example/caf%C3%A9", "https://ann.example/caf%C3%A9"),
+        ("https://ann.example/café", "https://ann.example/caf%C3%A9"),
+        ("https://ann.example/100%", "https://ann.example/100%25"),
+        ("https://bücher.example/", "https://xn--bcher-kva.example/"),
+        ("https://[2001:db8::1]:8443/x", "https://[2001:db8::1]:8443/x"),
+        ("https://user:secret@ann.example/", None),
+        ("https://ann.example<script>/", None),
+        ('https://ann.example"onmouseover=x/', None),
+        ("javascript:alert(1)", None),
+    ],
+)
+def test_author_urls_are_stored_percent_encoded_or_refused(url, stored):
+    """A website keeps no raw quote, angle bracket or non-ASCII; a strange host is refused."""
+    assert sanitize.web_url_normalise(url) == stored

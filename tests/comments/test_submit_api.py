@@ -1,5 +1,6 @@
 """POST /api/v1/posts/{slug}/comments/: submit a comment; every refusal is a clear 4xx."""
 
+import importlib
 import json
 from datetime import timedelta
 
@@ -102,6 +103,19 @@ def test_each_required_field_is_named_when_missing(api, post, missing):
     assert answer.json() == {missing: ["This field is required."]}
 
 
+def test_a_website_is_stored_and_served_percent_encoded(api, post):
+    """Quotes and angle brackets in a reader's website never reach storage or answers raw."""
+    typed = "https://example.com/'><script>alert(1)</script>"
+    answer = send(api, {**VALID, "author_url": typed})
+    assert answer.status_code == 201, answer.content
+    comment = Comment.objects.get()
+    assert comment.author_url == "https://example.com/%27%3E%3Cscript%3Ealert(1)%3C/script%3E"
+    Comment.objects.filter(pk=comment.pk).update(status=Status.APPROVED)
+    served = api.get(URL).json()["results"][0]["author_url"]
+    assert served == comment.author_url
+    assert not set("'\"<> ") & set(served)
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -114,6 +128,9 @@ def test_each_required_field_is_named_when_missing(api, post, missing):
         ("author_url", "ftp://ann.example"),
         ("author_url", "ann.example"),
         ("author_url", "https://ann.example/" + "a" * 500),
+        ("author_url", "https://ann.example/" + "'" * 200),  # 600 characters once encoded
+        ("author_url", "https://user:secret@ann.example/"),
+        ("author_url", "https://ann.example<script>/"),
         ("author_name", "x" * 81),
         ("author_name", "   "),
         ("author_name", "\u200b\u200b"),
@@ -311,3 +328,22 @@ def test_too_many_submits_from_one_address_answer_429_with_retry_after(api, post
     answer = send(api, {**VALID, "body": "And a third one, too fast."})
     assert answer.status_code == 429
     assert int(answer["Retry-After"]) > 0
+
+
+def test_websites_stored_before_are_normalised_by_the_migration(post):
+    """The data migration percent-encodes stored websites and clears what is no web address."""
+    from django.apps import apps as installed_apps
+
+    migration = importlib.import_module("comments.migrations.0005_normalise_author_urls")
+    raw = CommentFactory(post=post, author_url="https://example.com/'><b>")
+    bad = CommentFactory(post=post, author_url="javascript:alert(1)")
+    fine = CommentFactory(post=post, author_url="https://ann.example/")
+
+    migration.normalise_author_urls(installed_apps, None)
+
+    raw.refresh_from_db()
+    bad.refresh_from_db()
+    fine.refresh_from_db()
+    assert raw.author_url == "https://example.com/%27%3E%3Cb%3E"
+    assert bad.author_url == ""
+    assert fine.author_url == "https://ann.example/"

@@ -4,8 +4,12 @@ import time
 
 import pytest
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from comments import checks
 from comments.models import Comment, Status
+from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +129,16 @@ def test_a_flood_from_one_address_can_be_limited_too(api, post, settings):
     settings.COMMENTS = {**settings.COMMENTS, "FLOOD_MAX_PER_IP": 1}
     assert send(api).status_code == 201
     assert send(api, author_email="other@example.org", body="Hi").status_code == 429
+
+
+def test_duplicate_and_flood_checks_take_one_query(post, settings) -> None:
+    """The submit's duplicate, author-flood and address-flood checks read the table once."""
+    settings.COMMENTS = {**settings.COMMENTS, "FLOOD_MAX_PER_IP": 5}
+    CommentFactory(post=post, author_email="A@example.org", body_source="Hi.")
+    with CaptureQueriesContext(connection) as queries:
+        found = checks.history_check(
+            post_id=post.pk, body="Hi.", author_email="a@example.org", ip_address="192.0.2.1"
+        )
+    assert found is not None
+    assert found.duplicate
+    assert len(queries) == 1

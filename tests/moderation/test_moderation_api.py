@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 QUEUE = "/api/v1/moderation/comments/"
 BULK = "/api/v1/moderation/comments/bulk/"
-# Beyond the contract's list, the record names its post by slug (the contract may grow).
-EXTRA_FIELDS = {"post"}
+# Beyond the contract's list: the post by slug, the type and the import source (it may grow).
+EXTRA_FIELDS = {"post", "type", "source"}
 
 
 def detail(comment: Comment | int) -> str:

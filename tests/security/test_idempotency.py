@@ -6,7 +6,9 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from comments.idempotency import Slot
 from comments.models import Comment
+from tests.cache_dump import cache_dump
 from tests.factories import PostFactory
 from tests.security.conftest import comment_payload, http, submit
 
@@ -93,3 +95,30 @@ def test_concurrent_duplicates_make_one_comment(live_server: Any) -> None:
     assert {a.status for a in answers} == {201}
     assert len({a.text for a in answers}) == 1
     assert Comment.objects.filter(post__slug="race").count() == 1
+
+
+def test_the_cache_holds_no_usable_edit_token_and_no_personal_data(
+    api: APIClient, post: Any
+) -> None:
+    """A dump of the cache shows neither the edit token nor who wrote the comment."""
+    first = submit(api, HTTP_IDEMPOTENCY_KEY="dumped")
+    token = first.json()["edit_token"]
+
+    dump = cache_dump()
+
+    assert b"sealed" in dump  # the answer is stored...
+    assert token.encode() not in dump  # ...but sealed
+    assert b"ada@example.org" not in dump
+    assert b"Ada Reader" not in dump
+    replay = submit(api, HTTP_IDEMPOTENCY_KEY="dumped")
+    assert replay.json()["edit_token"] == token
+
+
+def test_a_sealed_answer_opens_only_with_the_secret_it_was_sealed_with() -> None:
+    """Without the key derived from the Idempotency-Key and SECRET_KEY the answer stays shut."""
+    mine = Slot(cache_key="idempotency:x", secret=b"k" * 32)
+    sealed = mine.seal({"body": {"edit_token": "t0ken"}})
+
+    assert mine.open(sealed) == {"body": {"edit_token": "t0ken"}}
+    assert Slot(cache_key="idempotency:x", secret=b"j" * 32).open(sealed) is None
+    assert Slot(cache_key="idempotency:y", secret=b"k" * 32).open(sealed) is None

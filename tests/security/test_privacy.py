@@ -13,10 +13,12 @@ from rest_framework.test import APIClient
 
 from blog.celery import app as celery_app
 from comments.models import Comment, Status
-from comments.privacy import ERASED_NAME
+from comments.privacy import ERASED_NAME, EXPORT_FIELDS
 from comments.services import comment_set_status
 from comments.tasks import anonymize_old_ips
+from moderation.models import BlockRule, Reputation
 from moderation.services import comment_score
+from tests.cache_dump import cache_dump
 from tests.factories import CommentFactory
 from tests.security.conftest import submit
 
@@ -205,3 +207,50 @@ def test_erased_comment_keeps_its_status(post: Any) -> None:
     comment_set_status(comment=mine, to=Status.APPROVED, actor_label="test")
     call_command("erase_personal_data", EMAIL, "--yes", stdout=io.StringIO())
     assert Comment.objects.get(pk=mine.pk).status == Status.APPROVED
+
+
+def test_erase_clears_every_store_caches_included(
+    post: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Erasure leaves the person in no row, reason, history note, blocklist note or cache entry."""
+    BlockRule.objects.create(kind="email", pattern=EMAIL, note=f"spammer {EMAIL} again")
+    BlockRule.objects.create(kind="ip", pattern=IP, action="spam", note=f"{IP} from abuse desk")
+    Reputation.objects.create(kind="email", key=EMAIL, spam=1)
+    Reputation.objects.create(kind="ip", key=IP, spam=1)
+    reader = APIClient(REMOTE_ADDR=IP, HTTP_USER_AGENT=UA)
+    with django_capture_on_commit_callbacks(execute=False):
+        answer = submit(reader, author_email=EMAIL, HTTP_IDEMPOTENCY_KEY="erase-me")
+    comment = Comment.objects.get(pk=answer.json()["id"])
+    comment_score(comment_id=comment.pk, revision=comment.revision)
+    comment.refresh_from_db()
+    stores = _person_stores(comment.pk)
+    assert EMAIL in stores["reasons"]
+    assert IP in stores["reasons"]
+    assert EMAIL in stores["blocklist notes"]
+    assert b"sealed" in cache_dump()
+
+    call_command("erase_personal_data", EMAIL, "--yes", stdout=io.StringIO())
+
+    for store, text in _person_stores(comment.pk).items():
+        assert EMAIL not in text, store
+        assert IP not in text, store
+    assert "blocklisted email: [erased]" in _person_stores(comment.pk)["reasons"]
+    assert not Reputation.objects.filter(key__in=[EMAIL, IP]).exists()
+    dump = cache_dump()
+    assert b"sealed" not in dump  # the submit answer kept for retries
+    assert IP.encode() not in dump  # the rate-limit history
+    assert EMAIL.encode() not in dump
+
+
+def _person_stores(comment_id: int) -> dict[str, str]:
+    comment = Comment.objects.get(pk=comment_id)
+    return {
+        "comment": json.dumps(comments_export_fields(comment), default=str),
+        "reasons": json.dumps(comment.spam_reasons),
+        "history": json.dumps([e.reason for e in comment.history.all()]),
+        "blocklist notes": json.dumps(list(BlockRule.objects.values_list("note", flat=True))),
+    }
+
+
+def comments_export_fields(comment: Comment) -> dict[str, Any]:
+    return {name: getattr(comment, name) for name in EXPORT_FIELDS}

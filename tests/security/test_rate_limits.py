@@ -90,3 +90,23 @@ def test_post_hourly_cap_refuses_with_a_clear_message(post: Any, comments_settin
     assert "5 comments in the last hour" in answer.json()["detail"]
     assert 0 < int(answer["Retry-After"]) <= 3600
     assert Comment.objects.count() == 5
+
+
+def test_the_limit_holds_across_the_turn_of_a_window(
+    api: APIClient, post: Any, comments_settings: Any, monkeypatch: Any
+) -> None:
+    """Three submits at the end of a minute use up 3/min into the next; Retry-After is true."""
+    import comments.throttles
+
+    comments_settings(SUBMIT_RATE="3/min")
+    clock = {"now": 6_000_059.0}  # one second before a window turns
+    monkeypatch.setattr(comments.throttles.time, "time", lambda: clock["now"])
+    assert [submit(api, body=f"End {n}.").status_code for n in range(3)] == [201, 201, 201]
+    clock["now"] += 2
+    refused = submit(api, body="Just after the turn.")
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    clock["now"] += int(refused["Retry-After"]) - 2
+    assert submit(api, body="Too early still.").status_code == 429
+    clock["now"] += 3
+    assert submit(api, body="After Retry-After.").status_code == 201

@@ -4,6 +4,9 @@
  * Embed it on a blog page with:
  *
  *   <div id="comments" data-post="SLUG"></div>
+ *
+ * (or data-url="/2007/04/05/some-post/", the post's address on the old site,
+ * instead of data-post: the widget looks the post up, then behaves the same)
  *   <script src="https://COMMENTS-HOST/static/comments/embed.js"
  *           data-api="https://COMMENTS-HOST" async></script>
  *
@@ -374,6 +377,7 @@
       fresh: null,            // a newer token, used once it is FRESH_AFTER old
       nodes: new Map(),       // comment id -> record (see makeRecord)
       own: new Map(),         // comment id -> own entry from localStorage
+      limits: {},             // field -> max length, from the server (form-token answer)
     };
 
     // Progressive enhancement: a thread the server rendered into #comments stays
@@ -429,6 +433,7 @@
       if (r.ok && r.data && r.data.form_token) {
         st.token = r.data.form_token;
         st.tokenAt = Date.now();
+        if (r.data.limits) st.limits = r.data.limits;
       }
     }
 
@@ -769,11 +774,11 @@
 
       const who = h("div", { class: "tk-who" },
         field(f, "author_name", h("input", { type: "text", autocomplete: "name",
-          required: true, maxlength: 80 }), t("name")),
+          required: true, maxlength: limit("author_name", 80) }), t("name")),
         field(f, "author_email", h("input", { type: "email", autocomplete: "email",
-          required: true, maxlength: 254 }), t("email"), t("email_note")),
+          required: true, maxlength: limit("author_email", 254) }), t("email"), t("email_note")),
         field(f, "author_url", h("input", { type: "url", autocomplete: "url",
-          maxlength: 500, placeholder: "https://" }), t("website"), null, true));
+          maxlength: limit("author_url", 500), placeholder: "https://" }), t("website"), null, true));
 
       // Honeypot: hidden from people (CSS, aria-hidden, not tabbable); bots fill it.
       f.honeypot = h("input", { type: "text", name: "homepage", id: f.id + "-homepage",
@@ -814,6 +819,12 @@
     }
 
     /** Escape in a reply or edit form cancels it (what was typed in a reply is kept). */
+    /** The server's limit for a field (COMMENTS settings), or `fallback` before it answered. */
+    function limit(key, fallback) {
+      const n = st.limits[key];
+      return Number.isInteger(n) && n > 0 ? n : fallback;
+    }
+
     function onEscape(form, cancel) {
       form.addEventListener("keydown", (ev) => {
         if (ev.key === "Escape" && !ev.defaultPrevented) { ev.preventDefault(); cancel(); }
@@ -1226,8 +1237,29 @@
     });
   }
 
+  /**
+   * data-url="/2007/04/05/some-post/": find the post by its old address (the front
+   * matter's url), then mount exactly as with data-post. False when there is none.
+   */
+  async function resolvePost(root) {
+    if (root.getAttribute("data-post")) return true;
+    const address = root.getAttribute("data-url") || "";
+    const r = await api("GET", "/api/v1/posts/?url=" + encodeURIComponent(address));
+    const found = r.ok && r.data && Array.isArray(r.data.results) && r.data.results[0];
+    if (found && found.slug) {
+      root.setAttribute("data-post", found.slug);
+      return true;
+    }
+    const msg = r.network ? t("err_network") : t("not_found");
+    root.classList.add("tk-root");
+    root.setAttribute("data-tk-state", "error");
+    root.append(h("div", { class: "tk-notice", role: "status" }, h("span", { class: "tk-error" }, msg)));
+    emit(root, "tk:error", { post: null, url: address, message: msg });
+    return false;
+  }
+
   async function boot() {
-    const root = document.querySelector("#comments[data-post]");
+    const root = document.querySelector("#comments[data-post], #comments[data-url]");
     const full = (root && root.getAttribute("data-lang")) ||
       (SCRIPT && SCRIPT.getAttribute("data-lang")) || "";
     const base = full.split("-")[0].toLowerCase();
@@ -1241,7 +1273,7 @@
     try { relFmt = new Intl.RelativeTimeFormat(S.locale, { numeric: "auto" }); } catch (e) { relFmt = null; }
 
     fillCounts();
-    if (root) mountThread(root);
+    if (root && await resolvePost(root)) mountThread(root);
   }
 
   // A tiny public handle: refresh counts after adding posts to the page.

@@ -1,0 +1,26 @@
+"""The cache backends: atomic counters on the file cache, one client per pool on Redis."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.cache import cache, caches
+
+from blog.cache import FileCache, RedisCache
+
+
+def test_counters_count_every_concurrent_increment() -> None:
+    """Two hundred increments from eight threads at once add up to two hundred."""
+    cache.add("hits", 0, 60)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: cache.incr("hits"), range(200)))
+    assert cache.get("hits") == 200
+
+
+def test_the_redis_cache_keeps_one_client() -> None:
+    """Every Redis cache call goes through the same client instead of building one each time."""
+    default = caches["default"]
+    if not isinstance(default, RedisCache):
+        assert isinstance(default, FileCache)
+        pytest.skip("CACHE_URL is not Redis: the embedded file cache has no client")
+    backend = default._cache
+    assert backend.get_client("a", write=True) is backend.get_client("b", write=True)
