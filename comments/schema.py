@@ -65,10 +65,8 @@ class AutoSchema(SpectacularAutoSchema):
         )
         if moderated:
             codes += ["401", "403"]
-        if self.method in WRITE_METHODS:
-            codes += ["403", "413", "415", "429"]
-        if self.method == "PUT":  # HTTP clients send an empty PUT body chunked
-            codes += ["411"]
+        if self.method in WRITE_METHODS:  # a client may send any body chunked (411)
+            codes += ["403", "411", "413", "415", "429"]
         if self.method == "POST" and self.path.endswith("/{slug}/comments/"):
             codes += ["409", "422"]
         return codes
