@@ -67,6 +67,9 @@ def breaker_check(post: Post, *, now: datetime, hold: float) -> str | None:
     logger.warning("thread breaker open on post %s until %s: %s", post.slug, until, reason)
     queue = site_url(reverse("admin:moderation_queuedcomment_changelist"))
     from moderation.alerts import alert_moderators  # alerts import the services: no cycle
+    from moderation.webhooks.services import webhook_on_breaker
+
+    webhook_on_breaker(post=post)
 
     alert_moderators(
         key=f"breaker:{post.pk}:{until.isoformat()}",

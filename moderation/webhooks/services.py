@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from blog.models import Post
 from comments.models import Comment
 from moderation.webhooks import signing
 from moderation.webhooks.address import target_for
@@ -71,10 +72,30 @@ def webhook_on_event(*, comment_id: int, event: str) -> int:
     comment = _comment(comment_id)
     if comment is None:
         return 0
-    payload = signing.payload_for(event=event, record=_record(comment), at=timezone.now())
+    data = {"comment": _record(comment)}
+    payload = signing.payload_for(event=event, data=data, at=timezone.now())
     return len(
         deliveries_create(endpoints=endpoints, event=event, payload=payload, comment=comment)
     )
+
+
+def webhook_on_breaker(*, post: Post) -> int:
+    """Deliver `post.breaker` for a post whose breaker just tripped; return how many."""
+    event = "post.breaker"
+    endpoints = [e for e in Endpoint.objects.filter(active=True) if event in e.events]
+    if not endpoints:
+        return 0
+    data = {
+        "post": {
+            "slug": post.slug,
+            "title": post.title,
+            "url": post.public_url,
+            "breaker_until": post.breaker_until.isoformat() if post.breaker_until else None,
+            "breaker_reason": post.breaker_reason,
+        }
+    }
+    payload = signing.payload_for(event=event, data=data, at=timezone.now())
+    return len(deliveries_create(endpoints=endpoints, event=event, payload=payload, comment=None))
 
 
 def deliveries_create(

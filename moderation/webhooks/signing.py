@@ -26,9 +26,9 @@ def message_id_new() -> str:
     return f"msg_{uuid4().hex}"
 
 
-def payload_for(*, event: str, record: dict[str, Any], at: datetime) -> dict[str, Any]:
-    """Return the event's payload: its type, when it happened, and the comment's record."""
-    return {"type": event, "timestamp": at.astimezone(UTC).isoformat(), "data": {"comment": record}}
+def payload_for(*, event: str, data: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """Return the event's payload: its type, when it happened, and what it is about."""
+    return {"type": event, "timestamp": at.astimezone(UTC).isoformat(), "data": data}
 
 
 def body_of(payload: dict[str, Any]) -> bytes:

@@ -175,3 +175,24 @@ def test_moderators_see_and_set_the_mode_and_the_breaker(moderator_api, api):
         ).status_code
         == 400
     )
+
+
+def test_a_trip_is_delivered_to_webhooks_that_asked_for_post_breaker(settings):
+    """Endpoints subscribed to post.breaker get one delivery naming the post and why;
+    endpoints that did not subscribe get none."""
+    from moderation.webhooks.models import Delivery
+    from moderation.webhooks.services import endpoint_create
+
+    settings.MODERATION = {**settings.MODERATION, "WEBHOOKS_ALLOW_PRIVATE": True}
+    wants = endpoint_create(url="http://127.0.0.1:9/", events=["post.breaker"], created_by=None)
+    endpoint_create(url="http://127.0.0.1:9/other", events=["comment.held"], created_by=None)
+    post = PostFactory(slug="viral")
+    crowd(post, 30)
+    score(pending(post))
+    score(pending(post))  # still open: no second trip, no second delivery
+    delivery = Delivery.objects.get()
+    post.refresh_from_db()
+    assert (delivery.endpoint_id, delivery.event) == (wants.pk, "post.breaker")
+    assert delivery.payload["type"] == "post.breaker"
+    assert delivery.payload["data"]["post"]["slug"] == "viral"
+    assert delivery.payload["data"]["post"]["breaker_reason"] == post.breaker_reason
