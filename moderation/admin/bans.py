@@ -65,4 +65,5 @@ class BanAdmin(admin.ModelAdmin[Ban]):
             if rule
             else "Automatic follow-up is off (MODERATION['AUTO_BAN_AFTER_SPAM'] turns it on)."
         )
-        return super().changelist_view(request, {**(extra_context or {}), "subtitle": subtitle})
+        context = {"title": "Bans", **(extra_context or {}), "subtitle": subtitle}
+        return super().changelist_view(request, context)

@@ -39,7 +39,12 @@ class ClusterAdmin(ModeratorsView, admin.ModelAdmin[Cluster]):
         css = {"all": ["moderation/queue.css"]}
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
+        """Title the page for what it lists, not Django's "Select cluster to view"."""
+        context = {
+            "title": "Waves of similar comments in the queue",
+            **(extra_context or {}),
+            "is_nav_sidebar_enabled": False,
+        }
         return super().changelist_view(request, context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cluster]:

@@ -178,3 +178,14 @@ def test_moderators_read_breaker_trips_but_cannot_change_them(admin_client_, pos
     BreakerTrip.objects.create(post=post, until=timezone.now(), reason="45 comments in 10 minutes")
     assert "45 comments in 10 minutes" in admin_client_.get(TRIPS).content.decode()
     assert admin_client_.get(f"{TRIPS}add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("page", "heading"),
+    [(CLUSTERS, "Waves of similar comments in the queue"), (BANS, "Bans")],
+)
+def test_workbench_pages_are_headed_for_what_they_list(admin_client_, page, heading):
+    """Headings name the page, not Django's "Select cluster to view"."""
+    html = admin_client_.get(page).content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert "Select " not in html
