@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from comments.models import Comment, CommentEvent
+from comments.porting.export import source_record
 from comments.serializers import PublicComment
 from moderation.models import AlertPreference, Ban, Cluster
 
@@ -56,21 +57,7 @@ class ModerationComment(PublicComment):
 
     def get_source(self, comment: Comment) -> dict[str, Any] | None:
         """Where an imported comment came from, as the file said it; null if written here."""
-        return source_fields(comment)
-
-
-def source_fields(comment: Comment) -> dict[str, Any] | None:
-    """The import source of `comment` (system, original id, status, parent, post, extra)."""
-    if not comment.source_system:
-        return None
-    return {
-        "system": comment.source_system,
-        "id": comment.source_id,
-        "status": comment.source_status,
-        "parent": comment.source_parent,
-        "post": comment.source_post,
-        "extra": comment.source_extra,
-    }
+        return source_record(comment)
 
 
 class ActionInput(serializers.Serializer[Any]):

@@ -69,12 +69,13 @@ def comment_record(comment: Comment, *, personal_data: bool = True) -> dict[str,
         "edited_at": iso(comment.edited_at),
         "body_source": comment.body_source,
         "body_html": comment.body_html,
-        "source": _source(comment, personal_data=personal_data),
+        "source": source_record(comment, personal_data=personal_data),
         "history": [_event(event) for event in comment.history.all()],
     }
 
 
-def _source(comment: Comment, *, personal_data: bool) -> dict[str, Any] | None:
+def source_record(comment: Comment, *, personal_data: bool = True) -> dict[str, Any] | None:
+    """Where an imported comment came from, as the file said it; None if written here."""
     if comment.source_system in ("", NATIVE):
         return None
     return {

@@ -21,10 +21,10 @@ from django.utils.safestring import mark_safe
 
 from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
+from comments.porting.export import source_record
 from moderation.admin.health import health_context
 from moderation.admin.notices import expected_rates, queue_notices
 from moderation.models import Ban, QueuedComment, Reputation
-from moderation.serializers import source_fields
 from moderation.services import ACTIONS, comment_moderate, thresholds_in_effect
 from moderation.stats import moderation_stats
 
@@ -277,7 +277,7 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
 
     @admin.display(description="imported from")
     def source_view(self, comment: QueuedComment) -> str:
-        source = source_fields(comment)
+        source = source_record(comment)
         if source is None:
             return "not imported (written here)"
         extra = json.dumps(source.pop("extra"), ensure_ascii=False, indent=1, sort_keys=True)
