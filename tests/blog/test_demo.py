@@ -88,3 +88,4 @@ def test_demo_moderator_keeps_its_password_on_a_later_run():
     user = User.objects.get(username="moderator")
     assert user.is_staff
     assert user.groups.filter(name="moderators").exists()
+    assert user.has_perm("webhooks.manage_webhooks")  # README's webhook example works

@@ -7,15 +7,15 @@ in with it, keep working. It prints how to set a new one instead.
 import secrets
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand
 from rest_framework.authtoken.models import Token
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo moderator account (staff, in the moderators group) if it does not "
-        "exist, and print its API token; an existing account keeps its password."
+        "Create the demo moderator account (staff, in the moderators group, managing webhooks) "
+        "if it does not exist, and print its API token; an existing account keeps its password."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -39,6 +39,11 @@ class Command(BaseCommand):
             user.email = f"{username}@example.invalid"
             user.save(update_fields=["email"])
         user.groups.add(Group.objects.get(name="moderators"))
+        # A site's operator grants webhooks to whom they choose; the demo's moderator has it
+        # so that README's webhook example works as written.
+        user.user_permissions.add(
+            Permission.objects.get(codename="manage_webhooks", content_type__app_label="webhooks")
+        )
         token, _ = Token.objects.get_or_create(user=user)
         self.stdout.write(self.style.SUCCESS(login))
         self.stdout.write(f"API token (header 'Authorization: Token …'): {token.key}")
