@@ -1,12 +1,13 @@
 """Blog posts, their categories and tags, and when their comments are open."""
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from comments.conf import comments_setting
 
@@ -61,29 +62,25 @@ class PostQuerySet(models.QuerySet["Post"]):
         """Posts a reader may see: not drafts, and not scheduled for later."""
         return self.filter(is_draft=False, published_at__lte=timezone.now())
 
-    def published_stamp(self, slug: str) -> "Post | None":
-        """Return the published post `slug` with only its id, slug and comments' change stamp.
+    def comments_touch(self, post_ids: Iterable[int]) -> list[str]:
+        """Move the comments' change stamp of these posts to now; return their slugs.
 
-        `published().only(...).get(slug=...)` in one plain statement: every thread read
-        and 304 asks this, and building the ORM query costs several times the query itself.
+        One statement (UPDATE ... RETURNING) on every status change: the slugs name the
+        cached stamps to forget (comments.stamps).
         """
+        ids = sorted(set(post_ids))
+        if not ids:
+            return []
         ops = connection.ops
         q = ops.quote_name
-        # Names come from the model and are quoted; every value is a parameter.
-        columns = f"{q('id')}, {q('comments_changed_at')}"
-        where = f"{q('slug')} = %s AND {q('is_draft')} = %s AND {q('published_at')} <= %s"
-        sql = f"SELECT {columns} FROM {q(Post._meta.db_table)} WHERE {where}"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [slug, False, ops.adapt_datetimefield_value(timezone.now())])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        changed = parse_datetime(row[1]) if isinstance(row[1], str) else row[1]  # SQLite: text
-        if changed is not None and timezone.is_naive(changed):
-            changed = timezone.make_aware(changed, UTC)
-        return Post.from_db(
-            connection.alias, ["id", "slug", "comments_changed_at"], (row[0], slug, changed)
+        marks = ", ".join(["%s"] * len(ids))
+        sql = (  # names come from the model and are quoted; every value is a parameter
+            f"UPDATE {q(Post._meta.db_table)} SET {q('comments_changed_at')} = %s "  # noqa: S608
+            f"WHERE {q('id')} IN ({marks}) RETURNING {q('slug')}"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ops.adapt_datetimefield_value(timezone.now()), *ids])
+            return [slug for (slug,) in cursor.fetchall()]
 
     def at_old_address(self, url: str) -> "PostQuerySet":
         """Posts whose front-matter `url` (their old address) is `url`, in any spelling."""
@@ -133,6 +130,7 @@ class Post(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PostQuerySet.as_manager()
+    _loaded_slug: str | None = None  # the slug its cached thread stamp is kept under
 
     class Meta:
         ordering = ["-published_at"]
@@ -141,12 +139,31 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args: object, **kwargs: object) -> None:
+        from comments.stamps import stamps_forget
+
         self.body_html = post_render(self.body)
         self.old_path = old_address_key(self.url)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        stamps_forget({self.slug, self._loaded_slug or self.slug})
+        self._loaded_slug = self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from comments.stamps import stamps_forget
+
+        slug = self.slug
+        deleted = super().delete(*args, **kwargs)
+        stamps_forget([slug])
+        return deleted
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> "Post":
+        """Remember the slug a post was read with: its cached thread stamp is kept under it."""
+        post = super().from_db(*args, **kwargs)
+        post._loaded_slug = post.__dict__.get("slug")
+        return post
 
     @property
     def public_url(self) -> str:

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from blog.models import Post
-from comments import checks, idempotency, pages, sanitize, services
+from comments import checks, idempotency, pages, sanitize, services, stamps
 from comments.clientip import client_ip
 from comments.conf import comments_setting
 from comments.guard import Submission, submit_guard
@@ -67,10 +67,12 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         if request.method in ("GET", "HEAD"):  # a read needs the change stamp, not the post
-            post = Post.objects.published_stamp(kwargs["slug"])
-            if post is None:
+            stamp = stamps.thread_stamp(kwargs["slug"])
+            if stamp is None:
                 raise Http404("No Post matches the given query.")
-            self.blog_post = post
+            self.blog_post = Post(
+                id=stamp.post_id, slug=stamp.slug, comments_changed_at=stamp.changed_at
+            )
         else:
             self.blog_post = get_object_or_404(Post.objects.published(), slug=kwargs["slug"])
         super().initial(request, *args, **kwargs)

@@ -25,11 +25,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from blog.models import Post
 from comments import idempotency
 from comments.conf import comments_setting
 from comments.models import Comment, CommentEvent
 from comments.notify.services import reader_personal_data_erase
+from comments.stamps import stamps_touch
 from comments.throttles import rate_history_forget
 from moderation.tasks import forget_person
 
@@ -156,7 +156,7 @@ def _scrub_mentions(comment_ids: list[int], identifiers: set[str]) -> None:
 
 
 def _touch_posts(post_ids: set[int]) -> None:
-    Post.objects.filter(pk__in=post_ids).update(comments_changed_at=timezone.now())
+    stamps_touch(post_ids)
 
 
 def _plain(value: Any) -> Any:

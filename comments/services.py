@@ -27,6 +27,7 @@ from comments.clientip import network_of
 from comments.conf import comments_setting
 from comments.event_rows import events_insert
 from comments.models import PATH_STEP, Comment, CommentEvent, Status
+from comments.stamps import stamps_touch
 from comments.tokens import avatar_hash, new_edit_token, token_matches
 
 logger = logging.getLogger(__name__)
@@ -275,9 +276,7 @@ def comments_import(
             for comment, history in zip(saved, histories, strict=True)
             for event in history
         )
-        Post.objects.filter(pk__in={c.post_id for c in saved}).update(
-            comments_changed_at=timezone.now()
-        )
+        stamps_touch({c.post_id for c in saved})
 
 
 def comment_hold(*, comment: Comment, also_save: Sequence[str] = ()) -> None:
@@ -362,7 +361,7 @@ def _record(
 
 def _touch_post(post_id: int) -> None:
     """Mark the post's thread as changed (the thread endpoint's ETag depends on it)."""
-    Post.objects.filter(pk=post_id).update(comments_changed_at=timezone.now())
+    stamps_touch([post_id])
 
 
 def _raise_event(comment_id: int, event: str) -> None:

@@ -194,7 +194,7 @@ def test_a_page_costs_the_same_queries_for_a_small_and_a_large_thread(api):
     large_count = count_queries(api, thread_url("large"))
     next_page = api.get(thread_url("large")).json()["next"]
     assert small_count == large_count
-    assert count_queries(api, next_page) == large_count
+    assert count_queries(api, next_page) <= large_count  # the post's stamp is cached by then
     assert large_count <= 3
 
 
