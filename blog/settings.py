@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "blog.middleware.RequestSizeLimitMiddleware",
     "blog.middleware.NulInQueryMiddleware",
     "blog.middleware.DatabaseUnavailableMiddleware",
+    # An anonymous JSON thread read whose stamp and page are cached is answered here.
+    "comments.thread_reads.CachedThreadMiddleware",
     "blog.middleware.OldAddressRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,6 +1,5 @@
 """The public comment API: thread listing, submit, read back, author edit/delete, counts."""
 
-import hashlib
 from typing import Any
 
 from django.db.models import Count
@@ -31,6 +30,7 @@ from comments.serializers import (
     SubmittedComment,
     input_limits,
 )
+from comments.thread_reads import if_none_match, thread_etag
 from comments.throttles import (
     PreviewThrottle,
     SubmitIPThrottle,
@@ -79,8 +79,9 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         """Answer 304 from the change stamp, else the page rendered once per stamp."""
-        etag = self._etag(request)
-        if etag in _if_none_match(request):
+        changed_at = self.blog_post.comments_changed_at
+        etag = thread_etag(self.blog_post.pk, changed_at, request.get_full_path())
+        if etag in if_none_match(request.META.get("HTTP_IF_NONE_MATCH", "")):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         renderer = request.accepted_renderer
         if getattr(renderer, "format", "") != "json":  # the browsable API: render as usual
@@ -104,12 +105,6 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
             page = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
             pages.page_put(key, page)
         return HttpResponse(page, content_type=renderer.media_type)
-
-    def _etag(self, request: Request) -> str:
-        """A thread page changes only when the post's comments change (or the page asked)."""
-        changed = self.blog_post.comments_changed_at.isoformat()
-        stamp = f"{self.blog_post.pk}:{changed}:{request.get_full_path()}"
-        return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
 
     @extend_schema(
         request=CommentInput, responses={201: SubmittedComment}, parameters=[IDEMPOTENCY_KEY]
@@ -304,8 +299,3 @@ _PUBLIC_COLUMNS = (
     "status",
     "post_id",
 )
-
-
-def _if_none_match(request: Request) -> set[str]:
-    header = request.META.get("HTTP_IF_NONE_MATCH", "")
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

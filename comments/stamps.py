@@ -53,6 +53,16 @@ def thread_stamp(slug: str) -> ThreadStamp | None:
         if record is None:
             return None
         _keep(slug, record)
+    return _shown(slug, record)
+
+
+def cached_thread_stamp(slug: str) -> ThreadStamp | None:
+    """Return the stamp of the published post `slug` if the cache holds it; never the database."""
+    record = _cached(slug) if len(slug) <= SLUG_MAX else None
+    return None if record is None else _shown(slug, record)
+
+
+def _shown(slug: str, record: Record) -> ThreadStamp | None:
     post_id, changed_at, shown_from = record
     if shown_from is None or shown_from > timezone.now():  # a draft, or scheduled
         return None
