@@ -1,5 +1,6 @@
 """The cache backends: atomic counters on the file cache, one client per pool on Redis."""
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -24,3 +25,18 @@ def test_the_redis_cache_keeps_one_client() -> None:
         pytest.skip("CACHE_URL is not Redis: the embedded file cache has no client")
     backend = default._cache
     assert backend.get_client("a", write=True) is backend.get_client("b", write=True)
+
+
+def test_a_forked_process_gets_its_own_redis_connection() -> None:
+    """A child forked after its parent used Redis (a Celery pool) never reads its answers."""
+    if not isinstance(caches["default"], RedisCache):
+        pytest.skip("CACHE_URL is not Redis: the embedded file cache has no connection")
+    cache.set_many({"parent-key": "parent", "child-key": "child"}, 60)
+    assert cache.get("parent-key") == "parent"  # the parent's connection is open
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child reports through its exit status)
+        crossed = sum(cache.get("child-key") != "child" for _ in range(300))
+        os._exit(1 if crossed else 0)
+    crossed = sum(cache.get("parent-key") != "parent" for _ in range(300))
+    _, status = os.waitpid(child, 0)
+    assert (crossed, os.waitstatus_to_exitcode(status)) == (0, 0)
