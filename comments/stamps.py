@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
@@ -108,7 +109,7 @@ def stamps_forget(slugs: Iterable[str]) -> None:
     keys = [stamp_key(slug) for slug in slugs if len(slug) <= SLUG_MAX]
     if keys:
         _delete(keys)
-        transaction.on_commit(lambda: _delete(keys))
+        transaction.on_commit(partial(_delete, keys))
 
 
 def _delete(keys: list[str]) -> None:

@@ -1,5 +1,6 @@
 """Importing a WordPress WXR export: every comment, its status, type, thread and source."""
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -91,13 +92,18 @@ def test_non_ascii_and_the_bare_comment_arrive_intact(wp_post: Post) -> None:
     assert (bare.author_name, bare.status, bare.author_email) == ("Bare", Status.PENDING, "")
 
 
+def forgets_thread_stamps(callback: object) -> bool:
+    """Whether an on-commit callback only forgets cached thread stamps (nothing queued)."""
+    return isinstance(callback, partial) and callback.func.__module__ == "comments.stamps"
+
+
 def test_history_says_imported_and_nothing_is_queued(
     wp_post: Post, django_capture_on_commit_callbacks: object
 ) -> None:
     """No scoring, learning, mail or webhook is queued; the sweep leaves them alone."""
     with django_capture_on_commit_callbacks() as callbacks:  # type: ignore[operator]
         run_import(WXR)
-    assert callbacks == []
+    assert [c for c in callbacks if not forgets_thread_stamps(c)] == []
     event = Comment.objects.get(source_id="14").history.get()
     assert (event.to_status, event.actor_label) == (Status.SPAM, "import")
     assert event.reason.startswith("imported from WordPress")
