@@ -1,13 +1,14 @@
 """Blog posts, their categories and tags, and when their comments are open."""
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from comments.conf import comments_setting
 
@@ -57,30 +58,53 @@ def post_render(body: str) -> str:
     return render_post(body, backend=comments_setting("SANITIZER"))
 
 
+class PostStamp(NamedTuple):
+    """A post as a thread read needs it: which, when its comments changed, shown from when."""
+
+    post_id: int
+    slug: str
+    changed_at: datetime
+    shown_from: datetime | None  # None: a draft
+
+
+def _aware(value: datetime | str) -> datetime:
+    """Return a datetime read by raw SQL as Django's ORM would (SQLite gives text)."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment is None:
+        raise ValueError(f"not a date and time: {value!r}")
+    return timezone.make_aware(moment, UTC) if timezone.is_naive(moment) else moment
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def published(self) -> "PostQuerySet":
         """Posts a reader may see: not drafts, and not scheduled for later."""
         return self.filter(is_draft=False, published_at__lte=timezone.now())
 
-    def comments_touch(self, post_ids: Iterable[int]) -> list[str]:
-        """Move the comments' change stamp of these posts to now; return their slugs.
+    def comments_touch(self, post_ids: Iterable[int]) -> list[PostStamp]:
+        """Move the comments' change stamp of these posts to now; return each one's stamp.
 
-        One statement (UPDATE ... RETURNING) on every status change: the slugs name the
-        cached stamps to forget (comments.stamps).
+        One statement (UPDATE ... RETURNING) on every status change: the stamps are what
+        the cache keeps for thread reads (comments.stamps), exactly as committed.
         """
         ids = sorted(set(post_ids))
         if not ids:
             return []
+        now = timezone.now()
         ops = connection.ops
         q = ops.quote_name
         marks = ", ".join(["%s"] * len(ids))
         sql = (  # names come from the model and are quoted; every value is a parameter
             f"UPDATE {q(Post._meta.db_table)} SET {q('comments_changed_at')} = %s "  # noqa: S608
-            f"WHERE {q('id')} IN ({marks}) RETURNING {q('slug')}"
+            f"WHERE {q('id')} IN ({marks}) "
+            f"RETURNING {q('id')}, {q('slug')}, {q('is_draft')}, {q('published_at')}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [ops.adapt_datetimefield_value(timezone.now()), *ids])
-            return [slug for (slug,) in cursor.fetchall()]
+            cursor.execute(sql, [ops.adapt_datetimefield_value(now), *ids])
+            rows = cursor.fetchall()
+        return [
+            PostStamp(post_id, slug, now, None if is_draft else _aware(published_at))
+            for post_id, slug, is_draft, published_at in rows
+        ]
 
     def at_old_address(self, url: str) -> "PostQuerySet":
         """Posts whose front-matter `url` (their old address) is `url`, in any spelling."""

@@ -4,12 +4,14 @@ A thread read and its 304 need only this record: the ETag and the rendered page'
 made from it. Read from the shared cache it costs one small GET, where the database cost
 a PostgreSQL round trip, the longest wait of a cached read (and the connection behind it).
 
-It stays exact because whatever changes it forgets it: the comments' change stamp moving
-(`stamps_touch`), a post saved or deleted (`Post.save`, `Post.delete`). It is forgotten at
-once and again after the commit, so a reader who filled it from the database while the
-change was being committed cannot keep the old record. A record also expires after
-STAMP_SECONDS, the bound for a change made behind the code's back (a bulk queryset update
-or delete of posts) or a forget lost to a cache outage.
+It stays exact because whatever changes it updates or forgets it. A status change moves
+the comments' change stamp (`stamps_touch`): the record is forgotten at once and, after
+the commit, set to the new one, while readers only `add` what they read from the
+database, so one who read the old stamp during the commit cannot put it back. A post
+saved or deleted (`Post.save`, `Post.delete`) is forgotten at once and after the commit.
+A record also expires after STAMP_SECONDS: the bound for a change made behind the code's
+back (a bulk queryset update or delete of posts), a forget lost to a cache outage, or a
+reader that filled the record between a post's save and its commit.
 """
 
 import logging
@@ -100,8 +102,21 @@ def _stored_record(slug: str) -> Record | None:
 
 
 def stamps_touch(post_ids: Iterable[int]) -> None:
-    """Move the comments' change stamp of these posts to now: their thread pages changed."""
-    stamps_forget(Post.objects.comments_touch(post_ids))
+    """Move the comments' change stamp of these posts to now: their thread pages changed.
+
+    The cached records are forgotten at once and, once the change commits, replaced by the
+    new ones: a reader who read the old stamp from the database meanwhile only `add`s, so
+    it cannot put the old record back over the new one.
+    """
+    stamps = Post.objects.comments_touch(post_ids)
+    records = {
+        stamp_key(s.slug): (s.post_id, s.changed_at, s.shown_from)
+        for s in stamps
+        if len(s.slug) <= SLUG_MAX
+    }
+    if records:
+        _delete(list(records))
+        transaction.on_commit(partial(_set, records))
 
 
 def stamps_forget(slugs: Iterable[str]) -> None:
@@ -110,6 +125,13 @@ def stamps_forget(slugs: Iterable[str]) -> None:
     if keys:
         _delete(keys)
         transaction.on_commit(partial(_delete, keys))
+
+
+def _set(records: dict[str, Record]) -> None:
+    try:
+        cache.set_many(records, STAMP_SECONDS)
+    except Exception:  # a cache outage: the old records expire within STAMP_SECONDS
+        logger.warning("could not store %d thread stamps", len(records), exc_info=True)
 
 
 def _delete(keys: list[str]) -> None:
