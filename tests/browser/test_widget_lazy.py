@@ -57,7 +57,8 @@ def test_the_editor_is_fetched_once_and_only_when_the_reader_touches_the_form(
     expect(page.locator("li.tk-pending")).to_contain_text("Lazy but complete.")
     page.get_by_role("button", name="Reply").first.click()
     expect(page.locator("form.tk-reply-form")).to_have_attribute("aria-label", "Reply to Ola")
-    assert sorted(url.split("?")[0].rsplit("/", 1)[1] for url in seen) == ["editor.css", "editor.js"]
+    fetched = sorted(url.split("?")[0].rsplit("/", 1)[1] for url in seen)
+    assert fetched == ["editor.css", "editor.js"]
 
 
 def test_what_is_typed_before_the_editor_arrives_is_kept_and_sent(
