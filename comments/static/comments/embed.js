@@ -1,4 +1,5 @@
-/*! Threadkeeper widget: thread, counts, form (docs/widget.md). editor.js loads on first use. */
+/*! Threadkeeper widget: thread, counts, form; editor.js loads on first use. Terse on purpose:
+ * 10 KB gzipped with embed.css (tests/comments/test_widget_serving.py). See docs/widget.md. */
 (() => {
   "use strict";
   if (window.Threadkeeper) return;
@@ -136,7 +137,6 @@
     return { ok: res.ok, status: res.status, data, headers: res.headers, network: false };
   }
 
-
   async function fillCounts() {
     const els = Array.from(document.querySelectorAll("[data-comment-count]"));
     const slugs = Array.from(new Set(els.map((el) => el.getAttribute("data-comment-count")).filter(Boolean)));
@@ -157,7 +157,6 @@
   }
 
   const ownHere = (slug) => [].concat(store.get(OWN_KEY, [])).filter((e) => e && e.post === slug && e.api === API);
-
 
   function loadCss(name) {
     return new Promise((resolve) => {
@@ -222,7 +221,6 @@
       h("label", { for: id }, label, optional && h("span", "tk-opt", " " + t("optional"))), control,
       hint && h("p", { class: "tk-hint", id: hintId }, hint));
   }
-
 
   function mountThread(root) {
     const slug = root.getAttribute("data-post");
