@@ -32,6 +32,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.rows_insert import rows_insert
 
 
 @dataclass(slots=True)
@@ -178,17 +179,9 @@ def comments_insert(rows: Sequence[ImportedComment]) -> None:
     """Insert imported comments that already hold their id and thread_path."""
     connection = connections[router.db_for_write(Comment)]
     plan = _plan(connection)
-    quote = connection.ops.quote_name
-    table = quote(Comment._meta.db_table)
-    columns = ", ".join(quote(column) for column in plan.columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is PostgreSQL's fastest way in; the names come from the model, quoted.
-            sql = f"COPY {table} ({columns}) FROM STDIN"
-            with connection.wrap_database_errors, cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(plan.row_values(row))
-            return
-        marks = ", ".join(["%s"] * len(plan.columns))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-        cursor.executemany(sql, [plan.row_values(row) for row in rows])
+    rows_insert(
+        connection,
+        table=Comment._meta.db_table,
+        columns=plan.columns,
+        rows=(plan.row_values(row) for row in rows),
+    )
