@@ -207,7 +207,8 @@ def comment_lifecycle(base: str, token: str, label: str) -> None:
     ids = [item["id"] for item in thread.get("results", [])] if status == 200 else []
     expect(body["id"] in ids, f"public thread: {status} {thread}")
     say("ok   visible in the public thread")
-    for path in ("/api/v1/docs/", "/static/comments/embed.js", "/favicon.ico"):
+    widget = ("/static/comments/embed.js", "/static/comments/editor.js")
+    for path in ("/api/v1/docs/", *widget, "/favicon.ico"):
         request = urllib.request.Request(base + path, headers=HTTPS)  # noqa: S310
         with urllib.request.urlopen(request, timeout=15) as answer:  # noqa: S310
             expect(answer.status == 200, f"{path}: {answer.status}")

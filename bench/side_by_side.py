@@ -48,6 +48,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--isso-venv", default=str(ROOT / "var" / "bench" / "isso-venv"))
     parser.add_argument("--concurrency", type=int, default=2, help="Celery pool processes")
     parser.add_argument("--serve", action="store_true", help="start, print, wait (profiling)")
+    parser.add_argument("--widget", action="store_true", help="print the widget's sizes only")
     args = parser.parse_args()
     if not (1 <= args.seconds <= 60 and 1 <= args.rounds <= 5 and args.connections <= 256):
         parser.error("bounded on purpose: 1-60 seconds, 1-5 rounds, at most 256 connections")
@@ -164,19 +165,38 @@ def run_all(targets: list[Target], args: argparse.Namespace) -> tuple[Figures, d
     return figures, verdicts
 
 
+WIDGET_UP_FRONT = ("embed.js", "embed.css")  # what every reader's browser fetches
+WIDGET_LAZY = ("editor.js", "editor.css")  # fetched on the first touch of a form or button
+WIDGET_LANGUAGE = ("i18n/fr.js",)  # fetched up front only with data-lang="fr"
+
+
 def widget_size() -> str:
-    """Return what a reader's browser fetches for the widget before any interaction."""
+    """Return the widget's gzipped sizes (level 9): before interaction, and on first use."""
     import gzip
 
     static = ROOT / "comments" / "static" / "comments"
-    sizes = {n: len(gzip.compress((static / n).read_bytes(), 9)) for n in ("embed.js", "embed.css")}
-    total = sum(sizes.values())
-    parts = ", ".join(f"{name} {size / 1024:.1f}" for name, size in sizes.items())
-    return f"widget loaded before interaction: {total / 1024:.1f} KB gzipped ({parts})"
+
+    def group(names: tuple[str, ...]) -> tuple[int, str]:
+        sizes = {n: len(gzip.compress((static / n).read_bytes(), 9)) for n in names}
+        parts = ", ".join(f"{name} {size:,} B" for name, size in sizes.items())
+        return sum(sizes.values()), parts
+
+    up_front, up_parts = group(WIDGET_UP_FRONT)
+    lazy, lazy_parts = group(WIDGET_LAZY)
+    language, language_parts = group(WIDGET_LANGUAGE)
+    return (
+        f"widget loaded before interaction: {up_front / 1024:.1f} KB gzipped ({up_parts})\n"
+        f"widget loaded on first use of a form: {lazy / 1024:.1f} KB gzipped ({lazy_parts})\n"
+        f"widget strings of a non-default language, up front: {language / 1024:.1f} KB gzipped"
+        f" ({language_parts})"
+    )
 
 
 def main() -> int:
     args = options()
+    if args.widget:
+        print(widget_size())
+        return 0
     folder = Path(tempfile.mkdtemp(prefix="tk-sbs-"))
     print(f"machine: {os.cpu_count()} cores; load before: {sbs_load.load_average()}; logs {folder}")
     with ExitStack() as stack:

@@ -73,8 +73,9 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
             self.blog_post = Post(
                 id=stamp.post_id, slug=stamp.slug, comments_changed_at=stamp.changed_at
             )
-        else:
-            self.blog_post = get_object_or_404(Post.objects.published(), slug=kwargs["slug"])
+        else:  # a submit needs whether comments are open, not the post's text
+            posts = Post.objects.published().only(*_SUBMIT_POST_COLUMNS)
+            self.blog_post = get_object_or_404(posts, slug=kwargs["slug"])
         super().initial(request, *args, **kwargs)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
@@ -298,4 +299,15 @@ _PUBLIC_COLUMNS = (
     "thread_path",
     "status",
     "post_id",
+)
+
+
+# What a submit reads of its post: `Post.comments_open` and the slug (idempotency keys).
+_SUBMIT_POST_COLUMNS = (
+    "id",
+    "slug",
+    "is_draft",
+    "published_at",
+    "comments_enabled",
+    "close_comments_after_days",
 )

@@ -17,13 +17,12 @@ from uuid import uuid4
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import CharField, F, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.utils import timezone
 
 from blog.models import Post
 from comments import checks, sanitize
 from comments.clientip import network_of
+from comments.comment_rows import ImportedComment, comment_ids_reserve, comments_insert
 from comments.conf import comments_setting
 from comments.event_rows import events_insert
 from comments.models import PATH_STEP, Comment, CommentEvent, Status
@@ -33,6 +32,7 @@ from comments.tokens import avatar_hash, new_edit_token, token_matches
 logger = logging.getLogger(__name__)
 
 EDITABLE_STATUSES = frozenset({Status.PENDING, Status.APPROVED})
+STATUSES = frozenset(Status.values)
 # Who the history names when a submit-time check (honeypot, form timing, duplicate, flood,
 # a site's guards) stores a comment as spam, and how its reason begins.
 SUBMIT_CHECKS = "submit checks"
@@ -241,42 +241,34 @@ class ImportedEvent:
 
 
 def comments_import(
-    *, comments: Sequence[Comment], histories: Sequence[Sequence[ImportedEvent]]
-) -> None:
-    """Save imported comments with the status and history they came with.
+    *, comments: Sequence[ImportedComment], histories: Sequence[Sequence[ImportedEvent]]
+) -> list[int]:
+    """Save imported comments with the status and history they came with; return their ids.
 
     Nothing is scored, sent to Akismet, notified or webhooked: the decisions were made on
-    the old site. Each comment's parent (if any) must already be saved; `thread_path` is
-    its parent's path plus its own id, as for any comment, written by one UPDATE.
+    the old site. Each comment's parent (if any) must already be saved, its path in
+    `parent_path`; each comment gets its id here and `thread_path` is its parent's path
+    plus that id, as for any comment. The posts' comment change stamps move, as a submit
+    moves them.
     """
     for comment, history in zip(comments, histories, strict=True):
-        if comment.status not in Status.values or not history:
+        if comment.status not in STATUSES or not history:
             raise ValueError(f"an imported comment needs a known status and a history: {comment}")
-        if any(event.to_status not in Status.values for event in history):
+        if any(event.to_status not in STATUSES for event in history):
             raise ValueError(f"unknown status in the history of {comment}")
-    marker = uuid4().hex
     with transaction.atomic(savepoint=False):
-        for position, comment in enumerate(comments):
-            comment.thread_path = f"new:{marker}:{position}"
-        saved = Comment.objects.bulk_create(comments)
-        parent_path = Comment.objects.filter(pk=OuterRef("parent_id")).values("thread_path")
-        own_step = LPad(Cast(F("id"), CharField()), PATH_STEP, Value("0"))
-        Comment.objects.filter(pk__in=[comment.pk for comment in saved]).update(
-            thread_path=Concat(Coalesce(Subquery(parent_path), Value("")), own_step)
-        )
+        ids = comment_ids_reserve(len(comments))
+        for comment, pk in zip(comments, ids, strict=True):
+            comment.id = pk
+            comment.thread_path = comment.parent_path + _path_step(pk)
+        comments_insert(comments)
         events_insert(
-            (
-                comment.pk,
-                event.actor_label,
-                event.from_status,
-                event.to_status,
-                event.reason,
-                event.at,
-            )
-            for comment, history in zip(saved, histories, strict=True)
+            (pk, event.actor_label, event.from_status, event.to_status, event.reason, event.at)
+            for pk, history in zip(ids, histories, strict=True)
             for event in history
         )
-        stamps_touch({c.post_id for c in saved})
+        stamps_touch({c.post_id for c in comments})
+    return ids
 
 
 def comment_hold(*, comment: Comment, also_save: Sequence[str] = ()) -> None:

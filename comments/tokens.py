@@ -30,5 +30,10 @@ def token_matches(token: str | None, stored_hash: str) -> bool:
 
 def avatar_hash(email: str) -> str:
     """Return a keyed hash of the e-mail: stable per author, and reveals nothing of it."""
-    key = settings.SECRET_KEY.encode()
+    return avatar_hash_keyed(email, settings.SECRET_KEY)
+
+
+def avatar_hash_keyed(email: str, secret_key: str) -> str:
+    """Return `avatar_hash(email)` under `secret_key` (an import memoizes it per author)."""
+    key = secret_key.encode()
     return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]

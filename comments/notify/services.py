@@ -61,6 +61,11 @@ def notify_on_event(*, comment_id: int, event: str) -> None:
     """Receiver: when a comment is approved, tell its author (if held) and the parent's."""
     if event != "comment.approved":
         return
+    # Most approvals are the scorer's, of a top-level comment: nobody to tell. Knowing that
+    # takes one narrow row; the full comment is read only when someone may get mail.
+    row = Comment.objects.filter(pk=comment_id).values_list("moderated_by_id", "parent_id")[:1]
+    if not row or (row[0][0] is None and row[0][1] is None):
+        return
     comment = Comment.objects.select_related("post", "parent").filter(pk=comment_id).first()
     if comment is None:
         return

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from comments.models import Comment
+from comments.comment_rows import ImportedComment
 from comments.porting.detect import Source, detect_format
 from comments.porting.posts import PostMatcher, read_map
 from comments.porting.records import FileError, Record, SourceComment
@@ -46,7 +46,7 @@ def comments_import_file(
     path: Path,
     options: ImportOptions,
     progress: Progress | None = None,
-    on_saved: Callable[[list[Comment]], None] | None = None,
+    on_saved: Callable[[list[ImportedComment]], None] | None = None,
 ) -> ImportReport:
     """Import every comment of `path`; FileError says what stopped it (the report has the rest)."""
     fmt = detect_format(path) if options.format == "auto" else options.format

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from comments.models import Comment, ImportJob
+from comments.comment_rows import ImportedComment
+from comments.models import ImportJob
 from comments.porting.importer import ImportOptions, comments_import_file
 from comments.porting.learning import queue_learning
 from comments.porting.records import FileError
@@ -28,7 +29,7 @@ def import_job_run(*, job_id: int) -> str | None:
     def progress(comments: int, fraction: float) -> None:
         ImportJob.objects.filter(pk=job_id).update(comments_read=comments, progress=fraction)
 
-    def on_saved(saved: list[Comment]) -> None:
+    def on_saved(saved: list[ImportedComment]) -> None:
         learned.extend(queue_learning(saved))
 
     try:

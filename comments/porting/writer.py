@@ -17,6 +17,7 @@ from functools import reduce
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from comments.comment_rows import ImportedComment
 from comments.models import Comment
 from comments.porting.build import Saved, build_comment
 from comments.porting.posts import PostMatcher
@@ -46,7 +47,7 @@ class CommentWriter:
         *,
         matcher: PostMatcher,
         report: ImportReport,
-        on_saved: Callable[[list[Comment]], None] | None = None,
+        on_saved: Callable[[list[ImportedComment]], None] | None = None,
     ) -> None:
         self.matcher = matcher
         self.report = report
@@ -151,8 +152,13 @@ class CommentWriter:
 
     def _parents_in_db(self, batch: list[Pending]) -> dict[Key, Saved]:
         keys = {key for p in batch if (key := p.comment.parent_key()) is not None}
-        rows = _by_source(keys).values_list("source_system", "source_id", "pk", "post_id", "depth")
-        return {(system, sid): Saved(pk, post, depth) for system, sid, pk, post, depth in rows}
+        rows = _by_source(keys).values_list(
+            "source_system", "source_id", "pk", "post_id", "depth", "thread_path"
+        )
+        return {
+            (system, sid): Saved(pk, post, depth, path)
+            for system, sid, pk, post, depth, path in rows
+        }
 
     def _save_in_levels(self, batch: list[Pending], saved: dict[Key, Saved]) -> None:
         """Save parents before replies: each round saves every comment whose parent is known.
@@ -193,10 +199,10 @@ class CommentWriter:
             histories.append(history)
         if not comments:
             return
-        comments_import(comments=comments, histories=histories)
-        for comment in comments:
+        ids = comments_import(comments=comments, histories=histories)
+        for comment, pk in zip(comments, ids, strict=True):
             saved[(comment.source_system, comment.source_id)] = Saved(
-                comment.pk, comment.post_id, comment.depth
+                pk, comment.post_id, comment.depth, comment.thread_path
             )
         self.report.created += len(comments)
         if self.on_saved is not None:

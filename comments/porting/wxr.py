@@ -66,7 +66,10 @@ def _read(stream: BinaryIO, report: ImportReport) -> Iterator[Record]:
             stack.append(element)
             continue
         stack.pop()
-        name, depth = qname(element.tag), len(stack)
+        depth = len(stack)
+        if depth > 3:  # a comment's fields: read with the comment when it ends
+            continue
+        name = qname(element.tag)
         if depth == 3 and name == "wp:comment":
             held.append(_comment(element, item, report))
         elif depth == 3 and name not in item:

@@ -66,7 +66,7 @@ def webhook_on_event(*, comment_id: int, event: str) -> int:
     The payload is the comment's moderation record as it is now, stored with the delivery
     so that every retry sends the same body. Returns how many deliveries were created.
     """
-    endpoints = [e for e in Endpoint.objects.filter(active=True) if event in e.events]
+    endpoints = _endpoints_wanting(event)
     if not endpoints:
         return 0
     comment = _comment(comment_id)
@@ -79,10 +79,21 @@ def webhook_on_event(*, comment_id: int, event: str) -> int:
     )
 
 
+def _endpoints_wanting(event: str) -> list[Endpoint]:
+    """Return the active endpoints that asked for `event`.
+
+    Every comment event asks, and most sites have no endpoint for most events: which ones
+    want it is a narrow read; whole endpoints are read only when there are some.
+    """
+    active = Endpoint.objects.filter(active=True).values_list("pk", "events")
+    wanted = [pk for pk, events in active if event in events]
+    return list(Endpoint.objects.filter(active=True, pk__in=wanted)) if wanted else []
+
+
 def webhook_on_breaker(*, post: Post) -> int:
     """Deliver `post.breaker` for a post whose breaker just tripped; return how many."""
     event = "post.breaker"
-    endpoints = [e for e in Endpoint.objects.filter(active=True) if event in e.events]
+    endpoints = _endpoints_wanting(event)
     if not endpoints:
         return 0
     data = {

@@ -28,6 +28,8 @@ PATHS = [
     "/api/v1/schema/",
     "/static/comments/embed.js",
     "/static/comments/embed.css",
+    "/static/comments/editor.js",
+    "/static/comments/editor.css",
     "/static/blog/site.css",
     "/no/such/page/",
 ]

@@ -71,5 +71,6 @@
   err_token: "Le formulaire a été actualisé. Veuillez l’envoyer à nouveau.",
   err_edit_closed: "Ce commentaire ne peut plus être modifié.",
   err_gone: "Ce commentaire n’existe plus.",
+  err_editor: "Impossible de charger le formulaire de commentaire.",
   err_generic: "Une erreur s’est produite (erreur {status}). Veuillez réessayer.",
 };
