@@ -271,6 +271,19 @@ def comments_import(
     return ids
 
 
+def comments_delete(comment_ids: Sequence[int]) -> int:
+    """Delete comments for good (and their replies); return how many rows went.
+
+    Their threads changed: the posts' stamps move, so no cached page or ETag shows them.
+    """
+    with transaction.atomic():
+        doomed = Comment.objects.filter(pk__in=comment_ids)
+        post_ids = set(doomed.values_list("post_id", flat=True))
+        count, _ = doomed.delete()
+        stamps_touch(post_ids)
+    return count
+
+
 def comment_hold(*, comment: Comment, also_save: Sequence[str] = ()) -> None:
     """Keep a scored comment pending for a moderator (saving `also_save`), and say so."""
     with transaction.atomic(savepoint=False):

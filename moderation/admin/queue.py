@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from comments.models import CommentEvent, Status
 from comments.permissions import is_moderator
 from comments.porting.export import source_record
+from comments.services import comments_delete
 from moderation.admin.health import health_context
 from moderation.admin.notices import expected_rates, queue_notices
 from moderation.models import Ban, QueuedComment, Reputation
@@ -156,6 +157,12 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
+
+    def delete_model(self, request: HttpRequest, obj: QueuedComment) -> None:
+        comments_delete([obj.pk])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[QueuedComment]) -> None:
+        comments_delete(list(queryset.values_list("pk", flat=True)))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QueuedComment]:
         """Annotate each comment with its author's record: one query for the whole page."""

@@ -249,3 +249,29 @@ def test_the_change_page_labels_ip_fields_in_capitals(admin_client_, queued):
 
     assert "IP address" in page
     assert "Ip address" not in page
+
+
+@pytest.mark.parametrize("how", ["delete page", "bulk action"])
+def test_a_comment_deleted_in_the_admin_leaves_the_cached_thread_at_once(post, how):
+    """A superuser's delete moves the thread's stamp: the next read neither shows it nor 304s."""
+    kept = CommentFactory(post=post, body_html="<p>Kept for good.</p>")
+    doomed = CommentFactory(post=post, body_html="<p>Deleted for good.</p>")
+    reader = Client()
+    thread = f"/api/v1/posts/{post.slug}/comments/"
+    first = reader.get(thread)
+    assert doomed.body_html in first.content.decode()
+    admin = Client()
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    if how == "delete page":
+        answer = admin.post(f"{change_page(doomed)[: -len('change/')]}delete/", {"post": "yes"})
+    else:
+        answer = admin.post(
+            QUEUE + "?status=approved",
+            {"action": "delete_selected", "_selected_action": [doomed.pk], "post": "yes"},
+        )
+    assert answer.status_code == 302
+    assert not Comment.objects.filter(pk=doomed.pk).exists()
+    again = reader.get(thread, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert doomed.body_html not in again.content.decode()
+    assert kept.body_html in again.content.decode()
