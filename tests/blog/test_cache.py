@@ -40,3 +40,15 @@ def test_a_forked_process_gets_its_own_redis_connection() -> None:
     crossed = sum(cache.get("parent-key") != "parent" for _ in range(300))
     _, status = os.waitpid(child, 0)
     assert (crossed, os.waitstatus_to_exitcode(status)) == (0, 0)
+
+
+def test_the_file_cache_lists_its_folder_once_per_hundred_writes(tmp_path, monkeypatch) -> None:
+    """A write costs the same in a large cache as in a small one; culling still happens."""
+    files = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 50}})
+    listed = []
+    real = files._list_cache_files
+    monkeypatch.setattr(files, "_list_cache_files", lambda: listed.append(1) or real())
+    for number in range(250):
+        files.set(f"key-{number}", number, 60)
+    assert len(listed) == 250 // FileCache.CULL_EVERY
+    assert len(list(tmp_path.glob("*.djcache"))) < 250  # over MAX_ENTRIES, a third went
