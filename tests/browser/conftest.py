@@ -20,7 +20,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from tests.conftest import purge_broker
-from tests.factories import ModeratorFactory
+from tests.factories import ModeratorFactory, PostFactory
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -174,3 +174,16 @@ def call_api(
     except urllib.error.HTTPError as error:
         raw = error.read()
         return error.code, json.loads(raw) if raw else None
+
+
+@pytest.fixture
+def blog_post(transactional_db: None) -> Any:
+    return PostFactory(slug="hello-world", title="Hello, world")
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    """A fresh reader for the widget tests (own storage) in the light scheme."""
+    context = browser.new_context(color_scheme="light", viewport={"width": 900, "height": 900})
+    yield context.new_page()
+    context.close()

@@ -16,19 +16,6 @@ expect = pytest.importorskip(
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def blog_post(transactional_db: None) -> Any:
-    return PostFactory(slug="hello-world", title="Hello, world")
-
-
-@pytest.fixture
-def page(browser: Any) -> Any:
-    """A fresh reader (own storage) in the light scheme."""
-    context = browser.new_context(color_scheme="light", viewport={"width": 900, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
 def open_thread(page: Any, url: str) -> None:
     page.goto(url)
     expect(page.locator("#comments")).to_have_attribute("data-tk-state", "ready")

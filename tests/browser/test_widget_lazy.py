@@ -17,18 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EDITOR = "/static/comments/editor."
 
 
-@pytest.fixture
-def blog_post(transactional_db: None) -> Any:
-    return PostFactory(slug="hello-world", title="Hello, world")
-
-
-@pytest.fixture
-def page(browser: Any) -> Any:
-    context = browser.new_context(color_scheme="light", viewport={"width": 900, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
 def editor_requests(page: Any) -> list[str]:
     """Collect the URLs of every request for editor.js or editor.css the page makes."""
     seen: list[str] = []
