@@ -16,6 +16,7 @@ from functools import reduce
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from comments.comment_rows import ImportedComment
 from comments.models import Comment
@@ -24,6 +25,7 @@ from comments.porting.posts import PostMatcher
 from comments.porting.records import Record, SourceComment, SourceThread
 from comments.porting.report import ImportReport
 from comments.services import comments_import
+from comments.stamps import stamps_touch
 
 BATCH_SIZE = 2000
 MAX_PATH_DEPTH = 99  # thread_path holds 100 steps of 10 digits
@@ -105,7 +107,12 @@ class CommentWriter:
         with transaction.atomic():
             new = self._not_yet_imported(batch)
             saved = self._parents_in_db(new)
-            self._save_in_levels(new, saved)
+            touched: set[int] = set()
+            self._save_in_levels(new, saved, touched)
+            # Once per batch, not per level: a batch saves a thread's comments in several
+            # levels (parents before replies), and each touch writes the posts' stamps.
+            if touched:
+                stamps_touch(touched)
 
     def close(self) -> None:
         """Save the rest; a reply whose parent never came goes top-level, its replies under it."""
@@ -160,7 +167,9 @@ class CommentWriter:
             for system, sid, pk, post, depth, path in rows
         }
 
-    def _save_in_levels(self, batch: list[Pending], saved: dict[Key, Saved]) -> None:
+    def _save_in_levels(
+        self, batch: list[Pending], saved: dict[Key, Saved], touched: set[int]
+    ) -> None:
         """Save parents before replies: each round saves every comment whose parent is known.
 
         A comment whose parent is neither saved nor in the batch waits (and so do its own
@@ -184,22 +193,28 @@ class CommentWriter:
                 for pending in later:
                     pending.orphan = True
                 ready, later = later, []
-            self._save(ready, saved)
+            self._save(ready, saved, touched)
             todo = later
 
-    def _save(self, ready: list[Pending], saved: dict[Key, Saved]) -> None:
+    def _save(self, ready: list[Pending], saved: dict[Key, Saved], touched: set[int]) -> None:
         comments, histories = [], []
+        now = timezone.now()
         # In file order: thread_path orders siblings by id, and exports list them in order.
         for pending in ready:
             parent = self._parent(pending, saved)
             comment, history = build_comment(
-                pending.comment, post_id=pending.post_id, parent=parent, report=self.report
+                pending.comment,
+                post_id=pending.post_id,
+                parent=parent,
+                report=self.report,
+                now=now,
             )
             comments.append(comment)
             histories.append(history)
         if not comments:
             return
-        ids = comments_import(comments=comments, histories=histories)
+        ids = comments_import(comments=comments, histories=histories, touch_stamps=False)
+        touched.update(comment.post_id for comment in comments)
         for comment, pk in zip(comments, ids, strict=True):
             saved[(comment.source_system, comment.source_id)] = Saved(
                 pk, comment.post_id, comment.depth, comment.thread_path
