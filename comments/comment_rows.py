@@ -73,6 +73,8 @@ class ImportedComment:
 _PLAIN_FIELDS = (CharField, TextField, IntegerField, BooleanField, ForeignKey)
 _ATTRIBUTES = frozenset(f.name for f in fields(ImportedComment))
 MEMO_SIZE = 4096
+# (database, its time zone, column) -> value -> prepared value
+_MEMOS: dict[tuple[str, str, str], dict[Any, Any]] = {}
 
 
 def columns_left_to_defaults(model_fields: Iterable[Field[Any, Any]]) -> list[Field[Any, Any]]:
@@ -133,7 +135,7 @@ def _plan(connection: BaseDatabaseWrapper) -> _Plan:
 
 
 def _memo(model_field: Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[Any], Any]:
-    """Return the field's preparation, worked out once per distinct value of the batch.
+    """Return the field's preparation, worked out once per distinct value (kept across batches).
 
     An export repeats dates (a thread's comments, a minute's), addresses and empty source
     fields; preparing a datetime alone costs a time-zone conversion and a format. Values
@@ -143,7 +145,8 @@ def _memo(model_field: Field[Any, Any], connection: BaseDatabaseWrapper) -> Call
     if isinstance(model_field, JSONField):  # not hashable; mostly empty
         empty = prepare({}, connection)
         return lambda value: prepare(value, connection) if value else empty
-    seen: dict[Any, Any] = {}
+    key = (connection.alias, connection.timezone_name, model_field.attname)
+    seen = _MEMOS.setdefault(key, {})
 
     def prepared(value: Any) -> Any:
         try:
