@@ -13,6 +13,7 @@ read before it. Where fork is not available, the records are read in this proces
 """
 
 import fcntl
+import gc
 import os
 import signal
 import traceback
@@ -42,10 +43,14 @@ def read_in_child(read: Reader, source: Source, report: ImportReport) -> Iterato
         return
     receiving, sending = Pipe(duplex=False)
     _widen(receiving)
+    # Objects that exist now are left out of the child's garbage collections: they would
+    # cost it time and copy the pages they sit on (shared with the parent until written).
+    gc.freeze()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         receiving.close()
         _child(read, source, report.format, sending)
+    gc.unfreeze()
     sending.close()
     finished = False
     try:
