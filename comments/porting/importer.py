@@ -7,15 +7,14 @@ run does all of it inside one transaction that is rolled back.
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from django.db import connections, router, transaction
+from django.db import transaction
 
 from comments.comment_rows import ImportedComment
-from comments.models import Comment
 from comments.porting.detect import Source, detect_format
 from comments.porting.pipeline import read_in_child
 from comments.porting.posts import PostMatcher, read_map
@@ -61,7 +60,7 @@ def comments_import_file(
     source = Source(path)
     read = import_module(READERS[fmt]).read
     records = read_in_child(read, source, report) if fmt in READ_IN_CHILD else read(source, report)
-    with _bulk_writes(), transaction.atomic() if options.dry_run else nullcontext():
+    with transaction.atomic() if options.dry_run else nullcontext():
         writer = CommentWriter(
             matcher=PostMatcher(mapping=mapping, create=options.create_posts),
             report=report,
@@ -75,35 +74,6 @@ def comments_import_file(
         if options.dry_run:
             transaction.set_rollback(True)
     return report
-
-
-# SQLite's page cache for the import (KiB): the comment table's dozen indexes outgrow the
-# default 2 MB within the first 100,000 comments, and every insert then reads index pages
-# back from the file. WAL pages are copied back to the database every 10,000 pages, not
-# 1,000, so a hot index page is written back once where it was written ten times.
-# Neither touches durability: commits are what they were (WAL, synchronous=NORMAL).
-SQLITE_IMPORT_PRAGMAS = {"cache_size": -65536, "wal_autocheckpoint": 10000}
-
-
-@contextmanager
-def _bulk_writes() -> Iterator[None]:
-    """Give SQLite a larger page cache and fewer checkpoints while the import writes."""
-    connection = connections[router.db_for_write(Comment)]
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        before = {}
-        for name, value in SQLITE_IMPORT_PRAGMAS.items():
-            cursor.execute(f"PRAGMA {name}")
-            before[name] = cursor.fetchone()[0]
-            cursor.execute(f"PRAGMA {name} = {int(value)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            for name, value in before.items():
-                cursor.execute(f"PRAGMA {name} = {int(value)}")
 
 
 def _counted(
