@@ -185,6 +185,11 @@ def hold_one_spread_lower() -> AbstractContextManager[None]:
     return mock.patch.object(rates, "pooled_fold_thresholds", thresholds)
 
 
+def mostly_links_below(words: int) -> Callable[[], AbstractContextManager[None]]:
+    """A comment with fewer than `words` words per linked site counts as mostly links."""
+    return functools.partial(mock.patch.object, rules, "WORDS_PER_LINKED_SITE", words)
+
+
 CANDIDATES: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "current": nullcontext,
     "char n-grams, own NB signal": char_ngram_signal,
@@ -192,6 +197,7 @@ CANDIDATES: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "logistic regression, words": logistic_words,
     "logistic regression, words; link words by naive Bayes": logistic_words_bayes_links,
     "hold threshold one spread lower": hold_one_spread_lower,
+    **{f"mostly links below {n} words per site": mostly_links_below(n) for n in (8, 10, 12)},
 }
 
 
