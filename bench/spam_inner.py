@@ -185,6 +185,21 @@ def hold_one_spread_lower() -> AbstractContextManager[None]:
     return mock.patch.object(rates, "pooled_fold_thresholds", thresholds)
 
 
+def spam_domains_lift_the_link_cap() -> AbstractContextManager[None]:
+    """A link to a domain moderators marked spam (more spam than ham) may be marked spam."""
+    words_say_spam = rules.spammy_words
+
+    def spammy_words(facts: Facts) -> bool:
+        return bool(facts.spam_link_domains) or words_say_spam(facts)
+
+    return mock.patch.object(rules, "spammy_words", spammy_words)
+
+
+def mostly_links_below(words: int) -> Callable[[], AbstractContextManager[None]]:
+    """A comment with fewer than `words` words per linked site counts as mostly links."""
+    return functools.partial(mock.patch.object, rules, "WORDS_PER_LINKED_SITE", words)
+
+
 CANDIDATES: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "current": nullcontext,
     "char n-grams, own NB signal": char_ngram_signal,
@@ -192,6 +207,8 @@ CANDIDATES: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "logistic regression, words": logistic_words,
     "logistic regression, words; link words by naive Bayes": logistic_words_bayes_links,
     "hold threshold one spread lower": hold_one_spread_lower,
+    **{f"mostly links below {n} words per site": mostly_links_below(n) for n in (8, 10, 12)},
+    "spam-marked link domains lift the link cap": spam_domains_lift_the_link_cap,
 }
 
 

@@ -1,5 +1,5 @@
-"""Middleware: security headers, oversize requests (413), API 404s, database outages (503),
-and 301s from a post's old address."""
+"""Middleware: security headers, oversize requests (413), API 404s, database and cache
+outages (503), and 301s from a post's old address."""
 
 import io
 import re
@@ -10,7 +10,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from rest_framework.response import Response
 
-from comments.errors import UNAVAILABLE
+from blog.cache import CACHE_UNAVAILABLE
+from comments.errors import CACHE_DOWN, UNAVAILABLE
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -145,8 +146,8 @@ class NulInQueryMiddleware:
         return self.get_response(request)
 
 
-class DatabaseUnavailableMiddleware:
-    """Answer 503 with Retry-After, not 500, while the database cannot be reached."""
+class UnavailableMiddleware:
+    """Answer 503 with Retry-After, not 500, while the database or the cache cannot be reached."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -156,10 +157,14 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OperationalError | InterfaceError):
-            response = JsonResponse({"detail": UNAVAILABLE}, status=503)
-            response["Retry-After"] = "5"
-            return response
-        return None
+            detail = UNAVAILABLE
+        elif isinstance(exception, CACHE_UNAVAILABLE):
+            detail = CACHE_DOWN
+        else:
+            return None
+        response = JsonResponse({"detail": detail}, status=503)
+        response["Retry-After"] = "5"
+        return response
 
 
 class OldAddressRedirectMiddleware:

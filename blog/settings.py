@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "blog.middleware.ApiNotFoundMiddleware",
     "blog.middleware.RequestSizeLimitMiddleware",
     "blog.middleware.NulInQueryMiddleware",
-    "blog.middleware.DatabaseUnavailableMiddleware",
+    "blog.middleware.UnavailableMiddleware",
     # An anonymous JSON thread read whose stamp and page are cached is answered here.
     "comments.thread_reads.CachedThreadMiddleware",
     "blog.middleware.OldAddressRedirectMiddleware",
@@ -123,6 +123,9 @@ if _cache_url.startswith(("redis://", "rediss://")):
         "default": {
             "BACKEND": "blog.cache.RedisCache",
             "LOCATION": _cache_url,
+            # A hung Redis must not hold requests forever: a healthy one answers in a
+            # millisecond; past these, reads go on without the cache and writes answer 503.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

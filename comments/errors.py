@@ -10,12 +10,14 @@ from rest_framework.exceptions import APIException, Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from blog.cache import CACHE_UNAVAILABLE
 from comments.guard import SubmitForbidden, SubmitThrottled
 from comments.services import CommentError, CommentsClosed, EditNotAllowed
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "The comment service cannot reach its database right now; try again shortly."
+CACHE_DOWN = "The comment service cannot reach its cache right now; try again shortly."
 
 
 class PayloadTooLarge(APIException):
@@ -38,6 +40,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:
         logger.error("database unavailable: %s", exc)
         return unavailable_response()
+    if isinstance(exc, CACHE_UNAVAILABLE):
+        logger.error("cache unavailable: %s", exc)
+        return unavailable_response(CACHE_DOWN)
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = _encodable(response.data)
@@ -56,7 +61,7 @@ def _encodable(data: Any) -> Any:
     return data
 
 
-def unavailable_response() -> Response:
-    response = Response({"detail": UNAVAILABLE}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+def unavailable_response(detail: str = UNAVAILABLE) -> Response:
+    response = Response({"detail": detail}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     response["Retry-After"] = "5"
     return response

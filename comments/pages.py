@@ -12,11 +12,16 @@ one web process serves the others.
 """
 
 import hashlib
+import logging
 from collections import OrderedDict
 from datetime import datetime
 from threading import Lock
 
 from django.core.cache import cache
+
+from blog.cache import CACHE_UNAVAILABLE
+
+logger = logging.getLogger(__name__)
 
 SHARED_TTL_SECONDS = 600
 MEMORY_BYTES = 8 * 1024 * 1024  # per process: about a hundred 200-comment pages
@@ -68,7 +73,11 @@ def page_get(key: str) -> bytes | None:
     """Return the rendered page stored under `key`, or None."""
     page = _memory.get(key)
     if page is None:
-        page = cache.get(key)
+        try:
+            page = cache.get(key)
+        except CACHE_UNAVAILABLE:  # render from the database, as without the cache
+            logger.warning("could not read a thread page from the cache", exc_info=True)
+            return None
         if isinstance(page, bytes):
             _memory.put(key, page)
         else:
@@ -78,7 +87,10 @@ def page_get(key: str) -> bytes | None:
 
 def page_put(key: str, page: bytes) -> None:
     _memory.put(key, page)
-    cache.set(key, page, SHARED_TTL_SECONDS)
+    try:
+        cache.set(key, page, SHARED_TTL_SECONDS)
+    except CACHE_UNAVAILABLE:
+        logger.warning("could not keep a thread page in the cache", exc_info=True)
 
 
 def pages_forget() -> None:

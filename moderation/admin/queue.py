@@ -9,8 +9,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Lower
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -164,13 +163,19 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[QueuedComment]) -> None:
         comments_delete(list(queryset.values_list("pk", flat=True)))
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[QueuedComment]:
-        """Annotate each comment with its author's record: one query for the whole page."""
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(author_ham=_author_reputation("ham"), author_spam=_author_reputation("spam"))
-        )
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        """Attach each listed comment's author record: one query for the page's authors.
+
+        Only the page's rows need it. As a subquery in the list's own query, the database
+        ran it for every queued comment before sorting them (0.3 s with 100,000 queued).
+        """
+        changelist = super().get_changelist_instance(request)
+        listed = list(changelist.result_list)
+        records = _author_records(listed)
+        for comment in listed:
+            comment.author_record = records.get(comment.author_email.lower())  # type: ignore[attr-defined]
+        changelist.result_list = listed
+        return changelist
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         """Title the page "Moderation queue"; show the thresholds in effect under it."""
@@ -276,8 +281,12 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
 
     @admin.display(description="author")
     def author_column(self, comment: QueuedComment) -> str:
-        ham, spam = getattr(comment, "author_ham", None), getattr(comment, "author_spam", None)
-        history = "first comment" if ham is None else f"{ham} approved, {spam} spam"
+        record: tuple[int, int] | None
+        if hasattr(comment, "author_record"):
+            record = comment.author_record
+        else:  # one comment's page, not the list
+            record = _author_records([comment]).get(comment.author_email.lower())
+        history = "first comment" if record is None else f"{record[0]} approved, {record[1]} spam"
         return format_html(
             "{}<br><small>{} · {}</small>", comment.author_name, comment.author_email, history
         )
@@ -300,9 +309,11 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
         return format_html("<div class='comment-body'>{}</div>", published)
 
 
-def _author_reputation(column: str) -> Subquery:
-    rows = Reputation.objects.filter(kind="email", key=Lower(OuterRef("author_email")))
-    return Subquery(rows.values(column)[:1], output_field=IntegerField())
+def _author_records(comments: list[QueuedComment]) -> dict[str, tuple[int, int]]:
+    """Return (approved, spam) by lower-case e-mail for the authors who have a record."""
+    emails = {c.author_email.lower() for c in comments}
+    rows = Reputation.objects.filter(kind="email", key__in=emails)
+    return {key: (ham, spam) for key, ham, spam in rows.values_list("key", "ham", "spam")}
 
 
 def _change_url(pk: int) -> str:

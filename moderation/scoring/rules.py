@@ -49,6 +49,8 @@ MIN_KNOWN_SHARE = 1 / 3
 # only when it is mostly links, or when its words without the links say spam by themselves:
 # a pitch, or the classifier at least this sure on them alone.
 LINK_WORDS_PROBABILITY = 0.95
+# "Mostly links": fewer words than this per linked site (bare links, "<link> <link> wow").
+WORDS_PER_LINKED_SITE = 5
 CLASSIFIER_WEIGHT = 0.621  # per unit of the classifier's log-odds
 LINK_HOST_WEIGHT = 2.232  # per distinct linked host, up to LINK_HOST_CAP
 LINK_HOST_CAP = 3
@@ -121,7 +123,7 @@ def links(facts: Facts) -> Finding | None:
     weight = LINK_HOST_WEIGHT * min(len(hosts), LINK_HOST_CAP)
     words = max(len(facts.normalized.split()), 1)
     count = len(hosts)
-    mostly = count / words > 0.2
+    mostly = words < WORDS_PER_LINKED_SITE * count
     cap = None if mostly or spammy_words(facts) else "hold"
     reason = f"{count} link{'s' if count != 1 else ''}{' (mostly links)' if mostly else ''}"
     return Finding(weight, reason, cap=cap)

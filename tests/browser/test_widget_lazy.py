@@ -81,7 +81,10 @@ def test_a_failed_editor_load_says_so_and_retry_brings_it(
     expect(form.get_by_label("Comment")).to_have_value("Still here after the outage.")
 
     page.unroute(f"**{EDITOR}js*")
-    status.get_by_role("button", name="Retry").click()
+    retry = status.get_by_role("button", name="Retry")
+    retry.dispatch_event("pointerdown")  # a slow press: the button must outlast it
+    page.wait_for_timeout(500)
+    retry.click()
     expect(page.locator("li.tk-pending")).to_contain_text("Still here after the outage.")
     expect(form.locator(".tk-status.tk-is-error")).to_have_count(0)
 

@@ -24,7 +24,9 @@ from kombu import Connection
 
 from tests.workers import Child, wait_for, worker_env
 
-PRIVATE_REDIS_PORTS = range(6390, 6400)
+# Ten ports from THREADKEEPER_TEST_REDIS_PORT (6390): suites run side by side each get their own.
+_FIRST_REDIS_PORT = int(os.environ.get("THREADKEEPER_TEST_REDIS_PORT", "6390"))
+PRIVATE_REDIS_PORTS = range(_FIRST_REDIS_PORT, _FIRST_REDIS_PORT + 10)
 
 
 def free_port(candidates: Sequence[int] = ()) -> int:
@@ -40,7 +42,7 @@ def free_port(candidates: Sequence[int] = ()) -> int:
 
 
 class RedisServer:
-    """A private `redis-server` on a port of its own (6390-6399), no persistence."""
+    """A private `redis-server` on a port of its own (PRIVATE_REDIS_PORTS), no persistence."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

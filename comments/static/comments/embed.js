@@ -479,8 +479,10 @@
         check("notify", saved.notify), check("remember", remembered),
         f.buttons = h("div", "tk-buttons", f.submit, f.previewBtn),
         f.status = statusEl());
-      f.form.addEventListener("focusin", () => withEditor(f));
-      f.form.addEventListener("pointerdown", () => withEditor(f));
+      // Not from the status line: a load landing before Retry's click would remove the button.
+      const warm = (ev) => f.status.contains(ev.target) || withEditor(f);
+      f.form.addEventListener("focusin", warm);
+      f.form.addEventListener("pointerdown", warm);
       f.form.addEventListener("submit", (ev) => {
         ev.preventDefault();
         withEditor(f, (E) => E.submit(T, f));
