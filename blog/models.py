@@ -222,3 +222,24 @@ class Post(models.Model):
             return False
         close_at = self.comments_close_at
         return close_at is None or timezone.now() < close_at
+
+
+def posts_create(posts: list[Post]) -> None:
+    """Insert new posts in one statement, each prepared and forgotten as `Post.save` does.
+
+    For an import that creates thousands of posts: one INSERT (ids set on the objects)
+    instead of a statement and a commit per post. No signal is sent, as for any bulk insert.
+    """
+    from comments.stamps import stamps_forget
+
+    if not posts:
+        return
+    for post in posts:
+        post.body_html = post_render(post.body)
+        post.old_path = old_address_key(post.url)
+    Post.objects.bulk_create(posts)
+    if any(post.pk is None for post in posts):  # a database that returns no ids
+        raise RuntimeError("the database did not return the new posts' ids")
+    stamps_forget({post.slug for post in posts})
+    for post in posts:
+        post._loaded_slug = post.slug

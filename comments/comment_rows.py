@@ -27,6 +27,7 @@ from django.db.models import (
     Field,
     ForeignKey,
     IntegerField,
+    JSONField,
     TextField,
 )
 from django.utils import timezone
@@ -71,6 +72,9 @@ class ImportedComment:
 # preparing them through the field would return them unchanged.
 _PLAIN_FIELDS = (CharField, TextField, IntegerField, BooleanField, ForeignKey)
 _ATTRIBUTES = frozenset(f.name for f in fields(ImportedComment))
+MEMO_SIZE = 4096
+# (database, its time zone, column) -> value -> prepared value
+_MEMOS: dict[tuple[str, str, str], dict[Any, Any]] = {}
 
 
 def columns_left_to_defaults(model_fields: Iterable[Field[Any, Any]]) -> list[Field[Any, Any]]:
@@ -118,16 +122,42 @@ def _plan(connection: BaseDatabaseWrapper) -> _Plan:
     )
     getter = attrgetter(*(f.attname for f in written))
     prepared = [
-        (i, f.get_db_prep_save) for i, f in enumerate(written) if not isinstance(f, _PLAIN_FIELDS)
+        (i, _memo(f, connection)) for i, f in enumerate(written) if not isinstance(f, _PLAIN_FIELDS)
     ]
 
     def row_values(row: ImportedComment) -> tuple[Any, ...]:
         values = list(getter(row))
         for i, prepare in prepared:
-            values[i] = prepare(values[i], connection)
+            values[i] = prepare(values[i])
         return (*values, *defaults)
 
     return _Plan([str(f.column) for f in (*written, *defaulted)], row_values)
+
+
+def _memo(model_field: Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    """Return the field's preparation, worked out once per distinct value (kept across batches).
+
+    An export repeats dates (a thread's comments, a minute's), addresses and empty source
+    fields; preparing a datetime alone costs a time-zone conversion and a format. Values
+    are prepared by the field itself, so a row holds what the ORM would store.
+    """
+    prepare = model_field.get_db_prep_save
+    if isinstance(model_field, JSONField):  # not hashable; mostly empty
+        empty = prepare({}, connection)
+        return lambda value: prepare(value, connection) if value else empty
+    key = (connection.alias, connection.timezone_name, model_field.attname)
+    seen = _MEMOS.setdefault(key, {})
+
+    def prepared(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            if len(seen) > MEMO_SIZE:
+                seen.clear()
+            result = seen[value] = prepare(value, connection)
+            return result
+
+    return prepared
 
 
 def _stamped(model_field: Field[Any, Any]) -> bool:

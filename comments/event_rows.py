@@ -7,6 +7,7 @@ rows hold only plain columns, so they go to the driver as they are (`rows_insert
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db import connections, router
 from django.utils import timezone
@@ -25,8 +26,15 @@ def events_insert(rows: Iterable[EventRow]) -> None:
     meta = CommentEvent._meta
     by_name = {field.name: str(field.column) for field in meta.concrete_fields}
     adapt = connection.ops.adapt_datetimefield_value
+    times: dict[datetime, Any] = {}  # an import's events share a time per batch
+
+    def prepared(at: datetime) -> Any:
+        if at not in times:
+            times[at] = adapt(_aware(at))
+        return times[at]
+
     values = (
-        (comment, None, label[:50], before, after, reason[:500], adapt(_aware(at)))
+        (comment, None, label[:50], before, after, reason[:500], prepared(at))
         for comment, label, before, after, reason, at in rows
     )
     columns = [by_name[name] for name in _FIELDS]

@@ -241,7 +241,10 @@ class ImportedEvent:
 
 
 def comments_import(
-    *, comments: Sequence[ImportedComment], histories: Sequence[Sequence[ImportedEvent]]
+    *,
+    comments: Sequence[ImportedComment],
+    histories: Sequence[Sequence[ImportedEvent]],
+    touch_stamps: bool = True,
 ) -> list[int]:
     """Save imported comments with the status and history they came with; return their ids.
 
@@ -249,7 +252,8 @@ def comments_import(
     the old site. Each comment's parent (if any) must already be saved, its path in
     `parent_path`; each comment gets its id here and `thread_path` is its parent's path
     plus that id, as for any comment. The posts' comment change stamps move, as a submit
-    moves them.
+    moves them; a caller that saves several sets in one transaction passes
+    `touch_stamps=False` and calls `stamps_touch` once for them all, in that transaction.
     """
     for comment, history in zip(comments, histories, strict=True):
         if comment.status not in STATUSES or not history:
@@ -267,7 +271,8 @@ def comments_import(
             for pk, history in zip(ids, histories, strict=True)
             for event in history
         )
-        stamps_touch({c.post_id for c in comments})
+        if touch_stamps:
+            stamps_touch({c.post_id for c in comments})
     return ids
 
 

@@ -13,7 +13,7 @@ from comments.clientip import network_of
 from comments.comment_rows import ImportedComment
 from comments.conf import comments_setting
 from comments.models import Kind
-from comments.porting.records import HTML_SYSTEMS, SYSTEM_LABELS, SourceComment
+from comments.porting.records import HTML_SYSTEMS, SYSTEM_LABELS, Cleaned, SourceComment
 from comments.porting.report import ImportReport
 from comments.services import ImportedEvent
 from comments.tokens import avatar_hash_keyed
@@ -39,27 +39,38 @@ class Saved:
 
 
 def build_comment(
-    source: SourceComment, *, post_id: int, parent: Saved | None, report: ImportReport
+    source: SourceComment,
+    *,
+    post_id: int,
+    parent: Saved | None,
+    report: ImportReport,
+    now: datetime | None = None,
 ) -> tuple[ImportedComment, list[ImportedEvent]]:
-    """Return the comment to save and its history (the file's own, or one "imported" event)."""
-    email = _email(source, report)
-    ip = _ip(source, report)
+    """Return the comment to save and its history (the file's own, or one "imported" event).
+
+    `now` is the time of the import (one per batch: a history row's time is then prepared
+    for the database once per batch, not per comment).
+    """
+    now = now or timezone.now()
+    cleaned = source.cleaned or clean(source)
+    for repair in cleaned.repairs:
+        report.repair(repair)
     comment = ImportedComment(
         post_id=post_id,
         parent_id=parent.pk if parent else None,
         depth=parent.depth + 1 if parent else 0,
         type=source.type if source.type in KINDS else Kind.COMMENT,
-        author_name=_name(source, report),
-        author_email=email,
-        author_url=_url(source, report),
-        avatar_hash=_avatar_hash(email, settings.SECRET_KEY) if email else "",
+        author_name=cleaned.author_name,
+        author_email=cleaned.author_email,
+        author_url=cleaned.author_url,
+        avatar_hash=cleaned.avatar_hash,
         body_source=source.body,
-        body_html=render_body(source),
+        body_html=cleaned.body_html,
         status=source.status,
-        ip_address=ip,
-        ip_network=_network_of(ip),
+        ip_address=cleaned.ip_address,
+        ip_network=cleaned.ip_network,
         user_agent=source.user_agent[:500],
-        created_at=_created(source, report),
+        created_at=_created(source, report, now),
         edited_at=source.edited_at,
         source_system=source.system,
         source_id=source.id[:200],
@@ -69,7 +80,28 @@ def build_comment(
         source_extra=source.extra,
         parent_path=parent.path if parent else "",
     )
-    return comment, source.history or [_imported_event(source)]
+    return comment, source.history or [_imported_event(source, now)]
+
+
+def clean(source: SourceComment) -> Cleaned:
+    """Return the values of the row that depend on the comment alone, and the repairs made.
+
+    Pure (settings aside): a reader in another process may call it, and the repairs are
+    reported when the comment is saved, as for a comment cleaned here.
+    """
+    repairs: list[str] = []
+    email = _email(source, repairs)
+    ip = _ip(source, repairs)
+    return Cleaned(
+        author_name=_name(source, repairs),
+        author_email=email,
+        author_url=_url(source, repairs),
+        avatar_hash=_avatar_hash(email, settings.SECRET_KEY) if email else "",
+        body_html=render_body(source),
+        ip_address=ip,
+        ip_network=_network_of(ip),
+        repairs=tuple(repairs),
+    )
 
 
 def render_body(source: SourceComment) -> str:
@@ -80,50 +112,55 @@ def render_body(source: SourceComment) -> str:
     return sanitize.render_comment(source.body, backend=backend)
 
 
-def _imported_event(source: SourceComment) -> ImportedEvent:
+def _imported_event(source: SourceComment, now: datetime) -> ImportedEvent:
     label = SYSTEM_LABELS.get(source.system, source.system)
     return ImportedEvent(
-        at=timezone.now(),
+        at=now,
         to_status=source.status,
         reason=f"imported from {label} (id {source.id}, status {source.original_status!r})",
     )
 
 
-def _name(source: SourceComment, report: ImportReport) -> str:
+def _name(source: SourceComment, repairs: list[str]) -> str:
     name = _plain_name(source.author_name)[:100]
     if not name:
-        report.repair(f"no author name ({ANONYMOUS!r} used)")
+        repairs.append(f"no author name ({ANONYMOUS!r} used)")
     return name or ANONYMOUS
 
 
-def _email(source: SourceComment, report: ImportReport) -> str:
+def _email(source: SourceComment, repairs: list[str]) -> str:
     email = source.author_email.strip()
-    if email and ("@" not in email or len(email) > 254 or any(ch.isspace() for ch in email)):
+    if email and not _email_valid(email):
         source.extra.setdefault("author_email", email)
-        report.repair("e-mail address not valid (kept in the source fields)")
+        repairs.append("e-mail address not valid (kept in the source fields)")
         return ""
     return email
 
 
-def _url(source: SourceComment, report: ImportReport) -> str:
+@lru_cache(maxsize=8192)
+def _email_valid(email: str) -> bool:
+    return "@" in email and len(email) <= 254 and not any(ch.isspace() for ch in email)
+
+
+def _url(source: SourceComment, repairs: list[str]) -> str:
     """Return the website as a submit stores it (percent-encoded), or "" when it is none."""
     url = source.author_url.strip()
     normalised = _web_url(url) if url else ""
     if url and (normalised is None or len(normalised) > 500):
         source.extra.setdefault("author_url", url)
-        report.repair("author address not an http(s) URL (kept in the source fields)")
+        repairs.append("author address not an http(s) URL (kept in the source fields)")
         return ""
     return normalised or ""
 
 
-def _ip(source: SourceComment, report: ImportReport) -> str | None:
+def _ip(source: SourceComment, repairs: list[str]) -> str | None:
     value = source.ip_address.strip()
     if not value:
         return None
     address = _address(value)
     if address is None:
         source.extra.setdefault("ip_address", value)
-        report.repair("IP address not valid (kept in the source fields)")
+        repairs.append("IP address not valid (kept in the source fields)")
     return address
 
 
@@ -135,8 +172,8 @@ def _address(value: str) -> str | None:
         return None
 
 
-def _created(source: SourceComment, report: ImportReport) -> datetime:
+def _created(source: SourceComment, report: ImportReport, now: datetime) -> datetime:
     if source.created_at is None:
         report.repair("no date (the time of the import used)")
-        return timezone.now()
+        return now
     return source.created_at

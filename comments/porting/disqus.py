@@ -10,17 +10,16 @@ thread listed as unmatched. A thread identifier written by the Disqus WordPress 
 import re
 from collections.abc import Iterator
 from typing import Any
-from xml.etree.ElementTree import Element
 
 from comments.models import Status
 from comments.porting.dates import parse_date
 from comments.porting.detect import Source
 from comments.porting.records import Record, SourceComment, SourceThread
 from comments.porting.report import ImportReport
-from comments.porting.xmlstream import KNOWN_PREFIXES, events, qname
+from comments.porting.xmlstream import Node, records
 
 SYSTEM = "disqus"
-DSQ_ID = "{" + KNOWN_PREFIXES["dsq"] + "}id"
+DSQ_ID = "dsq:id"
 WORDPRESS_IDENTIFIER = re.compile(r"^(\d+)\s+\S")
 TRUE = frozenset({"true", "1"})
 MAPPED = frozenset(
@@ -40,38 +39,31 @@ MAPPED = frozenset(
 
 def read(source: Source, report: ImportReport) -> Iterator[Record]:
     """Yield threads and comments in file order."""
-    depth = 0
     with source.open() as stream:
-        for event, element in events(stream, report):
-            if event == "start":
-                depth += 1
+        for node in records(stream, report, depth=1):
+            if type(node) is not Node:
                 continue
-            depth -= 1
-            if depth != 1:
-                continue
-            name = qname(element.tag)
-            if name == "thread":
-                yield _thread(element)
-            elif name == "post":
-                yield _comment(element)
-            element.clear()
+            if node.name == "thread":
+                yield _thread(node)
+            elif node.name == "post":
+                yield _comment(node)
 
 
-def _children(element: Element) -> dict[str, Element]:
-    return {qname(child.tag): child for child in element}
+def _children(element: Node) -> dict[str, Node]:
+    return {child.name: child for child in element.children}
 
 
-def _text(children: dict[str, Element], name: str) -> str:
+def _text(children: dict[str, Node], name: str) -> str:
     child = children.get(name)
-    return (child.text or "").strip() if child is not None else ""
+    return child.text.strip() if child is not None else ""
 
 
-def _thread(element: Element) -> SourceThread:
+def _thread(element: Node) -> SourceThread:
     children = _children(element)
     identifier = _text(children, "id")
     match = WORDPRESS_IDENTIFIER.match(identifier)
     return SourceThread(
-        key=element.get(DSQ_ID, ""),
+        key=element.get(DSQ_ID),
         title=_text(children, "title"),
         url=_text(children, "link"),
         wordpress_id=match.group(1) if match else "",
@@ -81,11 +73,11 @@ def _thread(element: Element) -> SourceThread:
     )
 
 
-def _flag(children: dict[str, Element], name: str) -> bool:
+def _flag(children: dict[str, Node], name: str) -> bool:
     return _text(children, name).lower() in TRUE
 
 
-def _status(children: dict[str, Element]) -> tuple[str, str]:
+def _status(children: dict[str, Node]) -> tuple[str, str]:
     if _flag(children, "isSpam"):
         return Status.SPAM, "spam"
     if _flag(children, "isDeleted"):
@@ -95,28 +87,28 @@ def _status(children: dict[str, Element]) -> tuple[str, str]:
     return Status.APPROVED, "approved"
 
 
-def _comment(element: Element) -> SourceComment:
+def _comment(element: Node) -> SourceComment:
     children = _children(element)
     author = _children(children["author"]) if "author" in children else {}
     status, original = _status(children)
     thread, parent = children.get("thread"), children.get("parent")
     extra: dict[str, Any] = {
-        name: (child.text or "").strip() for name, child in children.items() if name not in MAPPED
+        name: child.text.strip() for name, child in children.items() if name not in MAPPED
     }
     extra.update(
         {
-            f"author_{name}": (child.text or "").strip()
+            f"author_{name}": child.text.strip()
             for name, child in author.items()
             if name not in ("email", "name")
         }
     )
     return SourceComment(
         system=SYSTEM,
-        id=element.get(DSQ_ID, ""),
-        thread=thread.get(DSQ_ID, "") if thread is not None else "",
+        id=element.get(DSQ_ID),
+        thread=thread.get(DSQ_ID) if thread is not None else "",
         status=status,
         original_status=original,
-        parent=parent.get(DSQ_ID, "") if parent is not None else "",
+        parent=parent.get(DSQ_ID) if parent is not None else "",
         author_name=_text(author, "name") or _text(author, "username"),
         author_email=_text(author, "email"),
         ip_address=_text(children, "ipAddress"),

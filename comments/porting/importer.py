@@ -16,6 +16,7 @@ from django.db import transaction
 
 from comments.comment_rows import ImportedComment
 from comments.porting.detect import Source, detect_format
+from comments.porting.pipeline import read_in_child
 from comments.porting.posts import PostMatcher, read_map
 from comments.porting.records import FileError, Record, SourceComment
 from comments.porting.report import ImportReport
@@ -28,6 +29,8 @@ READERS = {
     "remark42": "comments.porting.remark42",
     "json": "comments.porting.native",
 }
+# Readers whose reading costs as much as writing: read in a second process (pipeline.py).
+READ_IN_CHILD = frozenset({"wxr", "disqus"})
 PROGRESS_EVERY = 500
 
 Progress = Callable[[int, float], None]
@@ -55,7 +58,8 @@ def comments_import_file(
     report = ImportReport(format=fmt, dry_run=options.dry_run)
     mapping = read_map(options.map_file) if options.map_file else {}
     source = Source(path)
-    records = import_module(READERS[fmt]).read(source, report)
+    read = import_module(READERS[fmt]).read
+    records = read_in_child(read, source, report) if fmt in READ_IN_CHILD else read(source, report)
     with transaction.atomic() if options.dry_run else nullcontext():
         writer = CommentWriter(
             matcher=PostMatcher(mapping=mapping, create=options.create_posts),

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blog.models import Post
+from blog.models import Post, posts_create
 from comments.porting.records import FileError, SourceThread
 
 
@@ -35,26 +35,45 @@ def read_map(path: Path) -> dict[str, str]:
     return mapping
 
 
+# A post is known by its id, or, until `save_new` inserts it, by the object to insert.
+Found = int | Post
+
+
+def post_id(found: Found) -> int:
+    """Return the id of a found post (a new one must have been saved by `save_new`)."""
+    if isinstance(found, int):
+        return found
+    if found.pk is None:
+        raise RuntimeError(f"post {found.slug!r} is used before it is saved")
+    return found.pk
+
+
 class PostMatcher:
-    """Finds the post for each thread, creating one with `create` (from the export's data)."""
+    """Finds the post for each thread, creating one with `create` (from the export's data).
+
+    New posts are inserted together (`save_new`), in the transaction of the batch of
+    comments that first needs them, not each by its own statement and commit; until then
+    they are found, by later threads too, as objects.
+    """
 
     def __init__(self, *, mapping: dict[str, str] | None = None, create: bool = False) -> None:
         self.mapping = mapping or {}
         self.create = create
-        self.by_wordpress_id: dict[str, int] = {}
-        self.by_path: dict[str, int] = {}
-        self.by_slug: dict[str, int] = {}
+        self.by_wordpress_id: dict[str, Found] = {}
+        self.by_path: dict[str, Found] = {}
+        self.by_slug: dict[str, Found] = {}
+        self.new: list[Post] = []
         for pk, slug, url, extra in Post.objects.values_list("pk", "slug", "url", "extra"):
             self._remember(pk, slug, url, extra)
 
-    def _remember(self, pk: int, slug: str, url: str, extra: object) -> None:
+    def _remember(self, pk: Found, slug: str, url: str, extra: object) -> None:
         self.by_slug[slug] = pk
         if url_path(url):
             self.by_path.setdefault(url_path(url), pk)
         if isinstance(extra, dict) and extra.get("wordpress_id") not in (None, ""):
             self.by_wordpress_id.setdefault(str(extra["wordpress_id"]), pk)
 
-    def find(self, thread: SourceThread) -> int | None:
+    def find(self, thread: SourceThread) -> Found | None:
         """Return the matching post's id, or None."""
         for key in (thread.key, thread.url, url_path(thread.url), thread.wordpress_id):
             if key and key in self.mapping:
@@ -66,8 +85,11 @@ class PostMatcher:
         )
         return next((pk for pk in candidates if pk is not None), None)
 
-    def create_post(self, thread: SourceThread) -> int:
-        """Create a post from the thread's title, date, content and open/closed state."""
+    def create_post(self, thread: SourceThread) -> Found:
+        """Make a post from the thread's title, date, content and open/closed state.
+
+        It is inserted by the next `save_new`.
+        """
         base = (thread.slug or slugify(thread.title) or slugify(f"thread {thread.key}"))[:190]
         base = base or "imported"
         slug, number = base, 1
@@ -84,6 +106,11 @@ class PostMatcher:
             url=url[:500],
             extra={"wordpress_id": thread.wordpress_id} if thread.wordpress_id else {},
         )
-        post.save()
-        self._remember(post.pk, post.slug, post.url, post.extra)
-        return post.pk
+        self.new.append(post)
+        self._remember(post, post.slug, post.url, post.extra)
+        return post
+
+    def save_new(self) -> None:
+        """Insert the posts made since the last call."""
+        posts_create(self.new)
+        self.new = []

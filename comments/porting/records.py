@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from comments.services import ImportedEvent
 
@@ -40,6 +40,21 @@ class SourceThread:
     open: bool = True
 
 
+class Cleaned(NamedTuple):
+    """What of a comment's row depends on the comment alone (`build.clean`): worked out
+    where the file is read, possibly in another process, and the repairs it needed, which
+    count only once the comment is saved."""
+
+    author_name: str
+    author_email: str
+    author_url: str
+    avatar_hash: str
+    body_html: str
+    ip_address: str | None
+    ip_network: str
+    repairs: tuple[str, ...]
+
+
 @dataclass
 class SourceComment:
     """One comment as the export holds it; `status` is ours, `original_status` theirs."""
@@ -67,6 +82,8 @@ class SourceComment:
     link: tuple[str, ...] | None = None
     # Where the source said the comment belonged, when that is not `thread`.
     original_post: str = ""
+    # Its cleaned values, when the reader worked them out already.
+    cleaned: Cleaned | None = None
 
     def parent_key(self) -> tuple[str, str] | None:
         """Return the (system, id) of the parent to attach this comment to, if any."""

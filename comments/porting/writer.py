@@ -8,24 +8,26 @@ nothing twice.
 """
 
 import hashlib
-import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import reduce
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from comments.comment_rows import ImportedComment
 from comments.models import Comment
 from comments.porting.build import Saved, build_comment
-from comments.porting.posts import PostMatcher
+from comments.porting.posts import Found, PostMatcher, post_id
 from comments.porting.records import Record, SourceComment, SourceThread
 from comments.porting.report import ImportReport
 from comments.services import comments_import
+from comments.stamps import stamps_touch
 
 BATCH_SIZE = 2000
+LOOKUP_CHUNK = 500  # ids per look-up query (SQLite's older builds take 999 parameters)
+SOURCE_KEY = ("source_system", "source_id")
 MAX_PATH_DEPTH = 99  # thread_path holds 100 steps of 10 digits
 
 Key = tuple[str, str]
@@ -35,8 +37,12 @@ NOT_IN_FILE = "(thread not in the file)"
 @dataclass
 class Pending:
     comment: SourceComment
-    post_id: int
+    post: Found  # a new post is saved before the batch that holds this comment
     orphan: bool = False  # its parent is not to be found: it goes top-level
+
+    @property
+    def post_id(self) -> int:
+        return post_id(self.post)
 
 
 class CommentWriter:
@@ -53,7 +59,7 @@ class CommentWriter:
         self.report = report
         self.on_saved = on_saved
         self.threads: dict[str, SourceThread] = {}
-        self.posts: dict[str, int | None] = {}
+        self.posts: dict[str, Found | None] = {}
         self.batch: list[Pending] = []
         self.waiting: dict[Key, list[Pending]] = defaultdict(list)
 
@@ -70,42 +76,48 @@ class CommentWriter:
         if not record.id:
             record.id = _derived_id(record)
             self.report.repair("no comment id (one derived from thread, author, date and text)")
-        post_id = self._post_for(record.thread)
-        if post_id is None:
+        post = self._post_for(record.thread)
+        if post is None:
             self.report.not_imported += 1
             self.report.unmatched[record.thread].comments += 1
             return
-        self.batch.append(Pending(record, post_id))
+        self.batch.append(Pending(record, post))
         if len(self.batch) >= BATCH_SIZE:
             self.flush()
 
-    def _post_for(self, thread_key: str) -> int | None:
+    def _post_for(self, thread_key: str) -> Found | None:
         if thread_key in self.posts:
             return self.posts[thread_key]
         thread = self.threads.get(thread_key)
         if thread is None:
             thread = SourceThread(key=thread_key, title=NOT_IN_FILE)
             self.report.repair("threads named by comments but not in the file")
-        post_id = self.matcher.find(thread)
-        if post_id is not None:
+        post = self.matcher.find(thread)
+        if post is not None:
             self.report.threads["matched"] += 1
         elif self.matcher.create and thread.title != NOT_IN_FILE:
-            post_id = self.matcher.create_post(thread)
+            post = self.matcher.create_post(thread)
             self.report.threads["created"] += 1
         else:
             self.report.thread_unmatched(thread)
-        self.posts[thread_key] = post_id
+        self.posts[thread_key] = post
         self.threads.pop(thread_key, None)
-        return post_id
+        return post
 
     def flush(self) -> None:
         """Save the current batch (and the waiting replies whose parents it holds)."""
         batch, self.batch = self._unique(self.batch), []
         batch += self._released(batch)
         with transaction.atomic():
+            self.matcher.save_new()
             new = self._not_yet_imported(batch)
             saved = self._parents_in_db(new)
-            self._save_in_levels(new, saved)
+            touched: set[int] = set()
+            self._save_in_levels(new, saved, touched)
+            # Once per batch, not per level: a batch saves a thread's comments in several
+            # levels (parents before replies), and each touch writes the posts' stamps.
+            if touched:
+                stamps_touch(touched)
 
     def close(self) -> None:
         """Save the rest; a reply whose parent never came goes top-level, its replies under it."""
@@ -145,22 +157,22 @@ class CommentWriter:
 
     def _not_yet_imported(self, batch: list[Pending]) -> list[Pending]:
         keys = [(p.comment.system, p.comment.id) for p in batch]
-        done = set(_by_source(keys).values_list("source_system", "source_id"))
+        done = {(system, ident) for system, ident in _by_source(keys, SOURCE_KEY)}
         new = [p for p, key in zip(batch, keys, strict=True) if key not in done]
         self.report.existing += len(batch) - len(new)
         return new
 
     def _parents_in_db(self, batch: list[Pending]) -> dict[Key, Saved]:
         keys = {key for p in batch if (key := p.comment.parent_key()) is not None}
-        rows = _by_source(keys).values_list(
-            "source_system", "source_id", "pk", "post_id", "depth", "thread_path"
-        )
+        rows = _by_source(keys, (*SOURCE_KEY, "id", "post", "depth", "thread_path"))
         return {
             (system, sid): Saved(pk, post, depth, path)
             for system, sid, pk, post, depth, path in rows
         }
 
-    def _save_in_levels(self, batch: list[Pending], saved: dict[Key, Saved]) -> None:
+    def _save_in_levels(
+        self, batch: list[Pending], saved: dict[Key, Saved], touched: set[int]
+    ) -> None:
         """Save parents before replies: each round saves every comment whose parent is known.
 
         A comment whose parent is neither saved nor in the batch waits (and so do its own
@@ -184,22 +196,28 @@ class CommentWriter:
                 for pending in later:
                     pending.orphan = True
                 ready, later = later, []
-            self._save(ready, saved)
+            self._save(ready, saved, touched)
             todo = later
 
-    def _save(self, ready: list[Pending], saved: dict[Key, Saved]) -> None:
+    def _save(self, ready: list[Pending], saved: dict[Key, Saved], touched: set[int]) -> None:
         comments, histories = [], []
+        now = timezone.now()
         # In file order: thread_path orders siblings by id, and exports list them in order.
         for pending in ready:
             parent = self._parent(pending, saved)
             comment, history = build_comment(
-                pending.comment, post_id=pending.post_id, parent=parent, report=self.report
+                pending.comment,
+                post_id=pending.post_id,
+                parent=parent,
+                report=self.report,
+                now=now,
             )
             comments.append(comment)
             histories.append(history)
         if not comments:
             return
-        ids = comments_import(comments=comments, histories=histories)
+        ids = comments_import(comments=comments, histories=histories, touch_stamps=False)
+        touched.update(comment.post_id for comment in comments)
         for comment, pk in zip(comments, ids, strict=True):
             saved[(comment.source_system, comment.source_id)] = Saved(
                 pk, comment.post_id, comment.depth, comment.thread_path
@@ -223,22 +241,50 @@ class CommentWriter:
         return parent
 
 
-def _by_source(keys: Iterable[Key]) -> QuerySet[Comment]:
-    """Return the comments with these (system, id) keys, looked up through the unique index.
+def _by_source(keys: Iterable[Key], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Return `columns` of the comments with these (system, id) keys, by the unique index.
 
+    Plain SQL: building the ORM's `IN` of a batch's 2,000 ids cost more than running it.
     The index is partial (imported comments only): its condition is repeated in the query,
-    or SQLite would not use it and scan the table once per batch.
+    or SQLite would not use it and scan the table once per batch. On PostgreSQL each id is
+    looked up on its own (a lateral join; LIMIT 1, a no-op on a unique key, keeps the
+    planner from merging it back into one join): with an `IN` list, the planner, whose
+    statistics lag behind a table that an import fills, read every imported comment of the
+    system and filtered them, most of a second per query once the table held 400,000.
     """
-    by_system: dict[str, set[str]] = defaultdict(set)
-    for system, ident in keys:
-        by_system[system].add(ident)
-    if not by_system:
-        return Comment.objects.none()
-    condition = reduce(
-        operator.or_,
-        (Q(source_system=system, source_id__in=ids) for system, ids in by_system.items()),
-    )
-    return Comment.objects.filter(condition).exclude(source_system="").order_by()
+    by_system: dict[str, list[str]] = defaultdict(list)
+    for system, ident in set(keys):
+        by_system[system].append(ident)
+    connection = connections[router.db_for_write(Comment)]
+    quote = connection.ops.quote_name
+    column_of = {field.name: str(field.column) for field in Comment._meta.concrete_fields}
+    names = ", ".join(quote(column_of[name]) for name in columns)
+    table = quote(Comment._meta.db_table)
+    system_column, id_column = quote("source_system"), quote("source_id")
+    rows: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for system, ids in by_system.items():
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT found.* FROM unnest(%s::text[]) AS wanted(ident) "  # noqa: S608
+                    f"CROSS JOIN LATERAL (SELECT {names} FROM {table} "
+                    f"WHERE {system_column} = %s AND {id_column} = wanted.ident "
+                    f"AND NOT ({system_column} = '') LIMIT 1) AS found",
+                    [ids, system],
+                )
+                rows.extend(cursor.fetchall())
+                continue
+            for start in range(0, len(ids), LOOKUP_CHUNK):
+                chunk = ids[start : start + LOOKUP_CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT {names} FROM {table} "  # noqa: S608
+                    f"WHERE {system_column} = %s AND {id_column} IN ({marks}) "
+                    f"AND NOT ({system_column} = '')",
+                    [system, *chunk],
+                )
+                rows.extend(cursor.fetchall())
+    return rows
 
 
 def _derived_id(comment: SourceComment) -> str:

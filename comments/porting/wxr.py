@@ -9,14 +9,13 @@ original kept in the comment's source fields.
 
 from collections.abc import Iterator
 from typing import Any, BinaryIO
-from xml.etree.ElementTree import Element
 
 from comments.models import Kind, Status
 from comments.porting.dates import parse_date
 from comments.porting.detect import Source
 from comments.porting.records import Record, SourceComment, SourceThread
 from comments.porting.report import ImportReport
-from comments.porting.xmlstream import events, qname
+from comments.porting.xmlstream import Closed, Node, records
 
 SYSTEM = "wordpress"
 STATUSES = {
@@ -33,8 +32,9 @@ TYPES = {
     "pingback": Kind.PINGBACK,
     "trackback": Kind.TRACKBACK,
 }
-MAPPED = frozenset(
-    f"wp:comment_{name}"
+# Element name -> field name, for the comment's children that have a column.
+MAPPED = {
+    f"wp:comment_{name}": name
     for name in (
         "id",
         "author",
@@ -48,7 +48,7 @@ MAPPED = frozenset(
         "parent",
         "agent",
     )
-)
+}
 
 
 def read(source: Source, report: ImportReport) -> Iterator[Record]:
@@ -58,30 +58,26 @@ def read(source: Source, report: ImportReport) -> Iterator[Record]:
 
 
 def _read(stream: BinaryIO, report: ImportReport) -> Iterator[Record]:
-    stack: list[Element] = []
     item: dict[str, str] = {}
     held: list[SourceComment] = []
-    for event, element in events(stream, report):
-        if event == "start":
-            stack.append(element)
-            continue
-        stack.pop()
-        depth = len(stack)
-        if depth > 3:  # a comment's fields: read with the comment when it ends
-            continue
-        name = qname(element.tag)
-        if depth == 3 and name == "wp:comment":
-            held.append(_comment(element, item, report))
-        elif depth == 3 and name not in item:
-            item[name] = element.text or ""
-        elif depth == 2 and name == "item":
-            yield from _thread_and(item, held)
+    # rss > channel > item > (the post's fields, and wp:comment elements)
+    for node in records(stream, report, depth=3):
+        if type(node) is Closed:
+            if node.name == "item":
+                yield from _thread_and(item, held)
+            # Elements of the channel that are not items (its image, authors, terms) have
+            # fields of their own: they must not become the next item's.
             item, held = {}, []
-        if 2 <= depth <= 3:
-            stack[-1].remove(element)
-        if depth == 3 and len(held) >= 500 and "wp:post_id" in item:
-            yield from _thread_and(item, held)
-            item["emitted"], held = "1", []
+            continue
+        assert type(node) is Node
+        name = node.name
+        if name == "wp:comment":
+            held.append(_comment(node, report))
+            if len(held) >= 500 and "wp:post_id" in item:
+                yield from _thread_and(item, held)
+                item["emitted"], held = "1", []
+        elif name not in item:
+            item[name] = node.text
 
 
 def _thread_and(item: dict[str, str], held: list[SourceComment]) -> Iterator[Record]:
@@ -103,19 +99,19 @@ def _thread_and(item: dict[str, str], held: list[SourceComment]) -> Iterator[Rec
         yield comment
 
 
-def _comment(element: Element, item: dict[str, str], report: ImportReport) -> SourceComment:
+def _comment(element: Node, report: ImportReport) -> SourceComment:
     fields: dict[str, str] = {}
     extra: dict[str, Any] = {}
-    for child in element:
-        name = qname(child.tag)
-        if name == "wp:commentmeta":
+    for child in element.children:
+        name = child.name
+        if name in MAPPED:
+            fields[MAPPED[name]] = child.text
+        elif name == "wp:commentmeta":
             extra.setdefault("commentmeta", []).append(
-                {qname(c.tag).removeprefix("wp:"): c.text or "" for c in child}
+                {c.name.removeprefix("wp:"): c.text for c in child.children}
             )
-        elif name in MAPPED:
-            fields[name.removeprefix("wp:comment_")] = child.text or ""
         else:
-            extra[name.removeprefix("wp:")] = child.text or ""
+            extra[name.removeprefix("wp:")] = child.text
     original = fields.get("approved", "").strip()
     kind = fields.get("type", "").strip()
     if kind not in TYPES:
