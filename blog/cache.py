@@ -15,8 +15,10 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.core.files import locks
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 # What the Redis cache raises when it cannot be reached (down, or hung past its timeout):
 # requests that need the cache answer 503; reads that only use it go on without it.
@@ -90,8 +92,17 @@ class _ReusedClient(RedisCacheClient):
 
 
 class RedisCache(DjangoRedisCache):
-    """Django's RedisCache with the client reused (see `_ReusedClient`)."""
+    """Django's RedisCache with the client reused (see `_ReusedClient`).
+
+    A call that finds its connection closed (Redis restarted since this process last used
+    it: an upgrade, a failover) connects again and retries once, instead of failing the
+    request; a Redis that is still down fails at once, and a hung one after its timeout.
+    """
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusedClient
+        # Not on timeouts: a hung Redis would hold each call twice as long.
+        reconnect_once = Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+        options: dict[str, Any] = params.get("OPTIONS", {})
+        self._options = {"retry": reconnect_once, **options}

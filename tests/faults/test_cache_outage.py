@@ -4,6 +4,7 @@ import pytest
 
 from comments.models import Comment
 from tests.factories import PostFactory
+from tests.faults.processes import start_web
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -43,3 +44,19 @@ def test_without_its_cache_the_service_reads_and_refuses_writes_cleanly(lab, out
     assert web.child.running(), "the web server must recover without a restart"
     bodies = set(Comment.objects.values_list("body_source", flat=True))
     assert bodies == {"Before the outage.", "After the outage."}
+
+
+def test_a_cache_restarted_between_two_requests_is_reconnected_at_once(lab):
+    """Redis restarted while the web process was idle (an upgrade, a failover): the next
+    submit reconnects and is saved, instead of failing on the connection Redis closed."""
+    PostFactory(slug="steady", moderation_mode="post")
+    cache = lab.redis()
+    env = {"CACHE_URL": cache.url, **lab.queue_folder().env}
+    web = start_web(lab.folder, env=env, workers=1)  # one process: it holds the old connection
+    lab.keep(web.child)
+    assert web.submit("steady", "Before the restart.").status == 201
+
+    cache.stop()
+    cache.start()
+    after = web.submit("steady", "After the restart.", email="bo@example.org")
+    assert after.status == 201, after.body[:500]
