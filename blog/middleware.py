@@ -6,12 +6,11 @@ import re
 from collections.abc import Callable
 
 from django.core.handlers.wsgi import LimitedStream
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from rest_framework.response import Response
 
-from blog.cache import CACHE_UNAVAILABLE
-from comments.errors import CACHE_DOWN, UNAVAILABLE
+from comments.errors import outage_detail
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -156,11 +155,8 @@ class UnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError | InterfaceError):
-            detail = UNAVAILABLE
-        elif isinstance(exception, CACHE_UNAVAILABLE):
-            detail = CACHE_DOWN
-        else:
+        detail = outage_detail(exception)
+        if detail is None:
             return None
         response = JsonResponse({"detail": detail}, status=503)
         response["Retry-After"] = "5"

@@ -165,8 +165,7 @@ class Post(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         from comments.stamps import stamps_forget
 
-        self.body_html = post_render(self.body)
-        self.old_path = old_address_key(self.url)
+        self.derive()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         stamps_forget({self.slug, self._loaded_slug or self.slug})
         self._loaded_slug = self.slug
@@ -181,6 +180,11 @@ class Post(models.Model):
         deleted = super().delete(*args, **kwargs)
         stamps_forget([slug])
         return deleted
+
+    def derive(self) -> None:
+        """Work out the columns kept from others: the rendered body, the old address's key."""
+        self.body_html = post_render(self.body)
+        self.old_path = old_address_key(self.url)
 
     @classmethod
     def from_db(cls, *args: Any, **kwargs: Any) -> "Post":
@@ -235,8 +239,7 @@ def posts_create(posts: list[Post]) -> None:
     if not posts:
         return
     for post in posts:
-        post.body_html = post_render(post.body)
-        post.old_path = old_address_key(post.url)
+        post.derive()
     Post.objects.bulk_create(posts)
     if any(post.pk is None for post in posts):  # a database that returns no ids
         raise RuntimeError("the database did not return the new posts' ids")

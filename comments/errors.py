@@ -37,12 +37,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, CommentError):
         key = exc.field or "non_field_errors"
         return Response({key: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:
-        logger.error("database unavailable: %s", exc)
-        return unavailable_response()
-    if isinstance(exc, CACHE_UNAVAILABLE):
-        logger.error("cache unavailable: %s", exc)
-        return unavailable_response(CACHE_DOWN)
+    detail = UNAVAILABLE if type(exc) is DatabaseError else outage_detail(exc)
+    if detail is not None:
+        logger.error("%s (%s)", detail, exc)
+        return unavailable_response(detail)
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = _encodable(response.data)
@@ -59,6 +57,15 @@ def _encodable(data: Any) -> Any:
     if isinstance(data, list):
         return [_encodable(item) for item in data]
     return data
+
+
+def outage_detail(exc: BaseException) -> str | None:
+    """Return what to tell the client when `exc` means the database or the cache is gone."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return UNAVAILABLE
+    if isinstance(exc, CACHE_UNAVAILABLE):
+        return CACHE_DOWN
+    return None
 
 
 def unavailable_response(detail: str = UNAVAILABLE) -> Response:

@@ -68,12 +68,10 @@ class _DeclaringReader:
         return self.stream.read(size)
 
 
-def qname(tag: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 (a deliberate memo)
+def qname(tag: str) -> str:
     """Return `prefix:local` for expat's `namespace local` name, one prefix per URI family."""
-    if tag not in cache:
-        namespace, _, local = tag.rpartition(" ")
-        cache[tag] = f"{_family(namespace)}{local}"
-    return cache[tag]
+    namespace, _, local = tag.rpartition(" ")
+    return f"{_family(namespace)}{local}"
 
 
 def _family(namespace: str) -> str:
