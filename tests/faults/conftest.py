@@ -57,8 +57,8 @@ class Lab:
             start_worker(name, self.folder, env=env, beat=beat, concurrency=concurrency)
         )
 
-    def web(self, **env: str) -> Web:
-        web = start_web(self.folder, env=env)
+    def web(self, workers: int = 2, **env: str) -> Web:
+        web = start_web(self.folder, env=env, workers=workers)
         self.keep(web.child)
         return web
 

@@ -4,7 +4,6 @@ import pytest
 
 from comments.models import Comment
 from tests.factories import PostFactory
-from tests.faults.processes import start_web
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -51,9 +50,8 @@ def test_a_cache_restarted_between_two_requests_is_reconnected_at_once(lab):
     submit reconnects and is saved, instead of failing on the connection Redis closed."""
     PostFactory(slug="steady", moderation_mode="post")
     cache = lab.redis()
-    env = {"CACHE_URL": cache.url, **lab.queue_folder().env}
-    web = start_web(lab.folder, env=env, workers=1)  # one process: it holds the old connection
-    lab.keep(web.child)
+    # One process: the request after the restart goes to the one holding the old connection.
+    web = lab.web(workers=1, CACHE_URL=cache.url, **lab.queue_folder().env)
     assert web.submit("steady", "Before the restart.").status == 201
 
     cache.stop()
