@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from moderation import calibration
-from moderation.scoring import DEFAULT_WEIGHTS, Facts, Score, Weights, fit, score_facts
+from moderation.scoring import DEFAULT_WEIGHTS, Facts, Score, Weights, fit, rules, score_facts
 from moderation.scoring import classifier as bayes
 from moderation.scoring import text as textmod
 from moderation.scoring.registry import active_signals
@@ -57,6 +57,9 @@ class Scorer:
     counts: bayes.TokenCounts = field(default_factory=bayes.TokenCounts)
     reputation: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     weights: Weights = DEFAULT_WEIGHTS
+    # Live moderators' decisions on comments with links, (spam, approved): only `decide`
+    # adds to them, never the training rows (`trained`), as train_spam adds nothing there.
+    link_decisions: tuple[int, int] = (0, 0)
 
     def facts(self, row: Row) -> Facts:
         """Return the facts the worker would gather for this comment."""
@@ -71,6 +74,8 @@ class Scorer:
             author_email=email,
             model=self.counts,
             own_urls=row.own_urls,
+            link_spam_by_moderators=self.link_decisions[0],
+            link_ham_by_moderators=self.link_decisions[1],
             **reputation_fields(self.reputation, email=email, ip=None, network="", domains=hosts),
         )
 
@@ -93,6 +98,13 @@ class Scorer:
             domains=textmod.url_hosts(facts.normalized),
         )
         reputation_learn(self.reputation, keys, is_spam=row.is_spam)
+
+    def decide(self, row: Row) -> None:
+        """Teach one live moderator's decision: as `learn`, and the site's link evidence
+        through the worker's own function (`rules.link_decision`, as `comment_learn` does)."""
+        d_spam, d_ham = rules.link_decision(self.facts(row), is_spam=row.is_spam)
+        self.learn(row)
+        self.link_decisions = (self.link_decisions[0] + d_spam, self.link_decisions[1] + d_ham)
 
 
 def trained(rows: Sequence[Row], weights: Weights = DEFAULT_WEIGHTS) -> Scorer:

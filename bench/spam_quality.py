@@ -35,7 +35,7 @@ from bench.spam_corpus import (  # noqa: E402
     trained,
 )
 from moderation.calibration import Calibration, Outcome, TooFewExamples, evaluate  # noqa: E402
-from moderation.scoring.rules import well_known  # noqa: E402
+from moderation.scoring.rules import links_count_for_spam, well_known  # noqa: E402
 
 CITATION = (
     "Data: YouTube Spam Collection v1 (CC BY 4.0) - Alberto, Lochter, Almeida, "
@@ -112,15 +112,23 @@ def print_expected(rows: list[tuple[str, Outcome, Calibration]]) -> None:
         )
 
 
-def learning_run(scorer: Scorer, test: list[Row], found: Calibration, *, learn: bool) -> Outcome:
+def learning_run(
+    scorer: Scorer, test: list[Row], found: Calibration, *, learn: bool
+) -> tuple[Outcome, str]:
     """Stream the test video in order; return the outcome after the first LEARN_FIRST.
 
     With `learn`, moderators decide the first LEARN_FIRST comments (a new site holds
     everything at first) and then every comment the scorer holds, and each decision is
-    learned (classifier and reputation) before the next comment is scored.
+    learned (classifier, reputation and the site's link evidence, as the worker learns a
+    moderator's decision) before the next comment is scored.
     """
     scores, caps, labels = [], [], []
+    lifted_at = None
     for i, row in enumerate(test):
+        if lifted_at is None and links_count_for_spam(
+            spam=scorer.link_decisions[0], approved=scorer.link_decisions[1]
+        ):
+            lifted_at = i
         score = scorer.score(row)
         held = found.hold <= score.value < found.spam or score.cap == "hold"
         if i >= LEARN_FIRST:
@@ -128,8 +136,12 @@ def learning_run(scorer: Scorer, test: list[Row], found: Calibration, *, learn: 
             caps.append(score.cap == "hold")
             labels.append(row.is_spam)
         if learn and (i < LEARN_FIRST or held):
-            scorer.learn(row)
-    return evaluate(scores, labels, found.hold, found.spam, caps)
+            scorer.decide(row)
+    spam, approved = scorer.link_decisions
+    links = f"link comments decided {spam} spam / {approved} approved, " + (
+        "links hold throughout" if lifted_at is None else f"links count from comment {lifted_at}"
+    )
+    return evaluate(scores, labels, found.hold, found.spam, caps), links
 
 
 def main() -> int:
@@ -141,7 +153,7 @@ def main() -> int:
     print(CITATION)
     print(f"leave-one-video-out over {len(folds)} videos, {sum(map(len, folds.values()))} rows")
     tables: dict[str, list[tuple[str, Outcome, Calibration]]] = {p: [] for p in PROCEDURES}
-    learning: list[tuple[str, Outcome, Outcome]] = []
+    learning: list[tuple[str, Outcome, Outcome, str]] = []
     for name, test in folds.items():
         train = {k: v for k, v in folds.items() if k != name}
         rows = [r for group in train.values() for r in group]
@@ -151,9 +163,9 @@ def main() -> int:
             outcome = outcome_of(scorer, test, found, cap=CAPS.get(procedure, "all"))
             tables[procedure].append((name, outcome, found))
         found = tables["nested, new rule"][-1][2]
-        static = learning_run(trained(rows, found.weights), test, found, learn=False)
-        learned = learning_run(trained(rows, found.weights), test, found, learn=True)
-        learning.append((name, static, learned))
+        static, _ = learning_run(trained(rows, found.weights), test, found, learn=False)
+        learned, links = learning_run(trained(rows, found.weights), test, found, learn=True)
+        learning.append((name, static, learned, links))
     for procedure, rows_of in tables.items():
         print_table(f"{procedure}: thresholds and weights train_spam stores", rows_of)
         if procedure in ("nested, old rule", "nested, new rule"):
@@ -165,25 +177,28 @@ def main() -> int:
     return 0
 
 
-def print_learning(learning: list[tuple[str, Outcome, Outcome]]) -> None:
+def print_learning(learning: list[tuple[str, Outcome, Outcome, str]]) -> None:
     """Print recall / FPR / held after the first comments, without and with learning."""
     print(
         f"\nlearning mode (new rule): the test stream after its first {LEARN_FIRST} comments, "
         "recall / FPR / held / spam approved,\nwithout learning | moderators decided the "
-        f"first {LEARN_FIRST} and every held comment since (classifier + reputation learn)"
+        f"first {LEARN_FIRST} and every held comment since (classifier + reputation + link "
+        "evidence learn)"
     )
-    for name, before, after in learning:
+    for name, before, after, _ in learning:
         cells = [
             f"{o.recall:.3f} / {o.fpr:.3f} / {o.held:.3f} / {o.spam_approved:.3f}"
             for o in (before, after)
         ]
         print(f"{name:<12}{cells[0]}  |  {cells[1]}")
     cells = []
-    for outcomes in ([b for _, b, _ in learning], [a for _, _, a in learning]):
+    for outcomes in ([b for _, b, _, _ in learning], [a for _, _, a, _ in learning]):
         recall = sum(o.recall for o in outcomes) / len(outcomes)
         fpr = sum(o.fpr for o in outcomes) / len(outcomes)
         cells.append(f"recall {recall:.3f}, FPR {fpr:.3f}")
     print(f"{'mean':<12}{cells[0]}  |  {cells[1]}")
+    for name, _, _, links in learning:
+        print(f"  {name:<10} {links} (rules.links_count_for_spam)")
 
 
 def print_cold_start(folds: Folds) -> None:

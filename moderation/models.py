@@ -79,6 +79,9 @@ class Lesson(models.Model):
     label = models.CharField(max_length=4)  # "spam" or "ham"
     tokens = models.JSONField(default=list)
     reputation_keys = models.JSONField(default=list)  # [[kind, key], ...]
+    # Counted in the site's link evidence (ClassifierState.link_spam / link_ham): a live
+    # moderator's decision on a comment with links, so a changed mind takes it back exactly.
+    links = models.BooleanField(default=False)
     learned_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -113,6 +116,11 @@ class ClassifierState(models.Model):
     # and the out-of-fold rates they are expected to give, with intervals (for moderators).
     calibrated_weights = models.JSONField(default=dict, blank=True)
     calibrated_expected = models.JSONField(default=dict, blank=True)
+    # Comments with links to other pages that the site's moderators marked spam / approved,
+    # live decisions only (not train_spam's corpus, not imports): once they show the site's
+    # link comments are spam, links count toward spam (moderation.scoring.rules.links).
+    link_spam = models.PositiveIntegerField(default=0)
+    link_ham = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"classifier v{self.version}: {self.spam_docs} spam, {self.ham_docs} ham"

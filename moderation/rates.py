@@ -122,6 +122,21 @@ def rate(hits: int, total: int, confidence: float = CONFIDENCE) -> Rate:
     return Rate(hits, total, low, high)
 
 
+def share_at_most(hits: int, total: int, share: float, confidence: float = CONFIDENCE) -> bool:
+    """Whether `hits` in `total` show, at `confidence`, that the true share is at most `share`.
+
+    That is, the one-sided Clopper-Pearson upper bound on `hits / total` is at most `share`:
+    were the share `share`, this few hits would turn up with probability `1 - confidence`
+    or less. With no hits that needs `total >= log(1 - confidence) / log(1 - share)` (the
+    rule of three: about 3 / `share` at 95%).
+    """
+    if not 0 <= hits <= total:
+        raise ValueError(f"need 0 <= hits ({hits}) <= total ({total})")
+    if total == 0 or hits > share * total:  # the share seen is already above: no bound below
+        return False
+    return _binom_cdf(hits, total, share) <= 1 - confidence
+
+
 def _binom_cdf(k: int, n: int, p: float) -> float:
     """Return P(X <= k) for X ~ Binomial(n, p)."""
     return sum(_binom_pmf(i, n, p) for i in range(k + 1))

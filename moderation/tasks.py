@@ -25,11 +25,12 @@ def learn_from_comment(comment_id: int) -> str | None:
     name="moderation.learn_imported", **{**TASK_OPTIONS, "soft_time_limit": 600, "time_limit": 660}
 )
 def learn_imported(comment_ids: list[int]) -> int:
-    """Teach the scorer the decisions imported comments came with (Akismet is not told)."""
+    """Teach the scorer the decisions imported comments came with (Akismet is not told,
+    and they are not the site's moderators' evidence about links: `live=False`)."""
     from moderation.services import comment_learn
 
     for comment_id in comment_ids:
-        comment_learn(comment_id=comment_id, tell_akismet=False)
+        comment_learn(comment_id=comment_id, tell_akismet=False, live=False)
     return len(comment_ids)
 
 

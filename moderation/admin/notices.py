@@ -1,4 +1,5 @@
-"""What the queue page says above the list: expected rates, open breakers, automatic bans."""
+"""What the queue page says above the list: expected rates, link evidence, open breakers,
+automatic bans."""
 
 from datetime import timedelta
 
@@ -6,7 +7,8 @@ from django.utils import timezone
 
 from blog.models import Post
 from moderation.models import Ban
-from moderation.scoring.store import calibration_current
+from moderation.scoring.rules import LINKS_LIFT_HAM_SHARE, links_count_for_spam
+from moderation.scoring.store import calibration_current, link_decisions_current
 
 
 def expected_rates() -> str:
@@ -20,6 +22,19 @@ def expected_rates() -> str:
         if isinstance(found.get(key), list) and len(found[key]) == 3
     ]
     return f" Expected on new comments: {', '.join(cells)}." if cells else ""
+
+
+def link_evidence() -> str:
+    """Return what the site's moderators' decisions say about links, and what it changes."""
+    spam, approved = link_decisions_current()
+    decided = f"moderators marked {spam} comment(s) with links spam and approved {approved}"
+    if links_count_for_spam(spam=spam, approved=approved):
+        return f" Links: {decided}, so links count toward spam."
+    share = round(1 / LINKS_LIFT_HAM_SHARE)
+    return (
+        f" Links: {decided}; links only hold a comment until their decisions show (95%"
+        f" confidence) that at most 1 in {share} link comments here is a reader's."
+    )
 
 
 def queue_notices() -> list[str]:

@@ -23,7 +23,7 @@ from comments.permissions import is_moderator
 from comments.porting.export import source_record
 from comments.services import comments_delete
 from moderation.admin.health import health_context
-from moderation.admin.notices import expected_rates, queue_notices
+from moderation.admin.notices import expected_rates, link_evidence, queue_notices
 from moderation.models import Ban, QueuedComment, Reputation
 from moderation.services import ACTIONS, comment_moderate, thresholds_in_effect
 from moderation.stats import moderation_stats
@@ -182,7 +182,7 @@ class QueueAdmin(admin.ModelAdmin[QueuedComment]):
         limits, source = thresholds_in_effect()
         note = (
             f"Thresholds in effect: held from score {limits.hold:.2f}, spam from "
-            f"{limits.spam:.2f} ({source}).{expected_rates()}"
+            f"{limits.spam:.2f} ({source}).{expected_rates()}{link_evidence()}"
         )
         # Django's default heading for view-only access reads "Select comment to moderate
         # to view"; the thresholds go in the page body, not the window title. The admin's

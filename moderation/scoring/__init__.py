@@ -55,6 +55,10 @@ class Facts:
     own_urls: tuple[str, ...] = ()
     # Sent anonymously without the widget's form token (COMMENTS["FORM_TOKEN_MISSING"]).
     without_form_token: bool = False
+    # This site's moderators' live decisions on comments with links to other pages: how many
+    # they marked spam and how many they approved (not train_spam's corpus, not imports).
+    link_spam_by_moderators: int = 0
+    link_ham_by_moderators: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
     @cached_property

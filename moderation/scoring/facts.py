@@ -15,7 +15,7 @@ from moderation.scoring import Facts
 from moderation.scoring.reputation import reputation_fields
 from moderation.scoring.reputation import reputation_keys as keys_for
 from moderation.scoring.rules import domain_matches, domain_of, word_matches
-from moderation.scoring.store import model_current
+from moderation.scoring.store import link_decisions_current, model_current
 
 _HREF = re.compile(r'href="([^"]+)"')
 _TAG = re.compile(r"<[^>]+>")
@@ -31,6 +31,9 @@ def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
     hits = _blocked(comment, text, domains)
     email = comment.author_email.lower()
     network_spam = counts.get(("network", comment.ip_network), (0, 0))[0]
+    model = model_current() if with_model else None
+    # Read by the model's stamp query just made: no statement of its own.
+    link_spam, link_ham = link_decisions_current(recent=True) if with_model else (0, 0)
     return Facts(
         text=text,
         raw=comment.body_source,
@@ -45,9 +48,11 @@ def facts_for(comment: Comment, *, with_model: bool = True) -> Facts:
         ip_network=comment.ip_network,
         blocked=tuple(hit[:3] for hit in hits),
         alerting=frozenset((kind, pattern) for kind, pattern, _, alert in hits if alert),
-        model=model_current() if with_model else None,
+        model=model,
         own_urls=own_pages(comment),
         without_form_token=comment.sent_without_form_token,
+        link_spam_by_moderators=link_spam,
+        link_ham_by_moderators=link_ham,
         extra={"comment": comment},
         **reputation_fields(
             counts, email=email, ip=comment.ip_address, network=comment.ip_network, domains=domains

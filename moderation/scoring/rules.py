@@ -10,11 +10,13 @@ moderator history.
 """
 
 import fnmatch
+import functools
 import math
 import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from moderation import rates
 from moderation.scoring import Facts, Finding
 from moderation.scoring import classifier as bayes
 from moderation.scoring import text as textmod
@@ -51,6 +53,15 @@ MIN_KNOWN_SHARE = 1 / 3
 LINK_WORDS_PROBABILITY = 0.95
 # "Mostly links": fewer words than this per linked site (bare links, "<link> <link> wow").
 WORDS_PER_LINKED_SITE = 5
+# The site's own moderators lift the link rule: once their live decisions on comments with
+# links show, at 95% confidence (one-sided Clopper-Pearson), that at most 1 in 20 of the
+# site's link comments is a reader's (approved), links count toward spam as the weights say.
+# 1 in 20 is the certainty the rule already asks of the words alone (LINK_WORDS_PROBABILITY),
+# now asked of the site's links; with none approved it takes 59 link comments marked spam
+# (the rule of three: 3 / 0.05 = 60), with one approved 93, and a site whose moderators
+# approve readers' links keeps the hold. See bench/README.md.
+LINKS_LIFT_HAM_SHARE = 1 - LINK_WORDS_PROBABILITY
+LINKS_LIFT_CONFIDENCE = 0.95
 CLASSIFIER_WEIGHT = 0.621  # per unit of the classifier's log-odds
 LINK_HOST_WEIGHT = 2.232  # per distinct linked host, up to LINK_HOST_CAP
 LINK_HOST_CAP = 3
@@ -114,8 +125,10 @@ def well_known(model: bayes.TokenCounts, tokens: list[str]) -> bool:
 def links(facts: Facts) -> Finding | None:
     """Links to several sites are how link spam looks; each distinct site counts.
 
-    The finding caps the comment at hold unless it is mostly links or its words say spam
-    by themselves (`LINK_WORDS_PROBABILITY`): a link alone marks nothing spam.
+    The finding caps the comment at hold unless it is mostly links, its words say spam by
+    themselves (`LINK_WORDS_PROBABILITY`), or this site's moderators have shown that its
+    link comments are spam (`links_count_for_spam`): a link alone marks nothing spam until
+    the site's own decisions say links here are spam.
     """
     hosts = link_hosts(facts)
     if not hosts:
@@ -124,9 +137,40 @@ def links(facts: Facts) -> Finding | None:
     words = max(len(facts.normalized.split()), 1)
     count = len(hosts)
     mostly = words < WORDS_PER_LINKED_SITE * count
-    cap = None if mostly or spammy_words(facts) else "hold"
+    lifted = links_count_for_spam(
+        spam=facts.link_spam_by_moderators, approved=facts.link_ham_by_moderators
+    )
+    cap = None if mostly or lifted or spammy_words(facts) else "hold"
     reason = f"{count} link{'s' if count != 1 else ''}{' (mostly links)' if mostly else ''}"
+    if lifted and not mostly:
+        reason += " (this site's moderators mark links spam)"
     return Finding(weight, reason, cap=cap)
+
+
+@functools.lru_cache(maxsize=256)
+def links_count_for_spam(*, spam: int, approved: int) -> bool:
+    """Whether the site's moderators' decisions on comments with links lift the link rule.
+
+    `spam` / `approved`: the comments with links to other pages they marked spam / approved
+    (live decisions only: `link_decision`). Lifted while, at `LINKS_LIFT_CONFIDENCE`, at most
+    `LINKS_LIFT_HAM_SHARE` of the link comments they decide are readers' comments.
+    """
+    return rates.share_at_most(
+        approved, spam + approved, LINKS_LIFT_HAM_SHARE, LINKS_LIFT_CONFIDENCE
+    )
+
+
+def link_decision(facts: Facts, *, is_spam: bool, step: int = 1) -> tuple[int, int]:
+    """Return what one moderator decision on this comment adds to the site's link evidence.
+
+    (spam, approved) comments with links to other pages (`link_hosts`: links to the page
+    itself do not count): (step, 0) for spam, (0, step) for an approval, (0, 0) without
+    links. Only live moderators' decisions go through here: the worker when a moderator
+    decides (`comment_learn`), and the bench's learning mode, never a bootstrap corpus.
+    """
+    if not link_hosts(facts):
+        return 0, 0
+    return (step, 0) if is_spam else (0, step)
 
 
 def spammy_words(facts: Facts) -> bool:

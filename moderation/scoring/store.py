@@ -51,22 +51,36 @@ def model_forget_cache() -> None:
     """Drop this process's cached copy (tests; after a bulk import in the same process)."""
     _cache.counts, _cache.stamp = None, None
     _calibration.clear()
+    _link_decisions.clear()
 
 
-def model_add(*, token_deltas: Mapping[str, tuple[int, int]], spam_docs: int, ham_docs: int) -> int:
+def model_add(
+    *,
+    token_deltas: Mapping[str, tuple[int, int]],
+    spam_docs: int,
+    ham_docs: int,
+    link_decisions: tuple[int, int] = (0, 0),
+) -> int:
     """Add per-token (spam, ham) changes and document counts; return the new version.
 
     Deltas may be negative (unlearning); rows that fall to zero are deleted.
+    `link_decisions`: the change to the moderators' (spam, approved) comments with links
+    (`moderation.scoring.rules.link_decision`), written with the counts in the same row.
     """
     with transaction.atomic():
         state = _locked_state()
         if state.spam_docs + spam_docs < 0 or state.ham_docs + ham_docs < 0:
             raise ValueError("unlearning more comments than the classifier has learned")
+        link_spam, link_ham = link_decisions
+        if state.link_spam + link_spam < 0 or state.link_ham + link_ham < 0:
+            raise ValueError("unlearning more link decisions than moderators made")
         keys = list(token_deltas)
         for start in range(0, len(keys), BATCH):
             _apply_batch({k: token_deltas[k] for k in keys[start : start + BATCH]})
         state.spam_docs += spam_docs
         state.ham_docs += ham_docs
+        state.link_spam += link_spam
+        state.link_ham += link_ham
         state.version += 1
         state.save()
     return state.version
@@ -124,6 +138,7 @@ _CALIBRATION_FIELDS = (
     *("calibrated_weights", "calibrated_expected"),
 )
 _calibration: dict[str, Calibrated | None] = {}  # "latest": read with the last stamp query
+_link_decisions: dict[str, tuple[int, int]] = {}  # "latest": read with the last stamp query
 
 
 def calibration_current(*, recent: bool = False) -> Calibrated | None:
@@ -137,17 +152,32 @@ def calibration_current(*, recent: bool = False) -> Calibrated | None:
     return _calibration.get("latest")
 
 
+def link_decisions_current(*, recent: bool = False) -> tuple[int, int]:
+    """Return the comments with links the site's moderators marked spam and approved.
+
+    Live decisions only (`moderation.services.learning.comment_learn`). Read with the
+    version stamp; `recent`: a scoring that has just checked the model's stamp takes what
+    that query read, no new query.
+    """
+    if not (recent and "latest" in _link_decisions):
+        _stamp_and_calibration()
+    return _link_decisions.get("latest", (0, 0))
+
+
 def _stamp_and_calibration() -> tuple[int, datetime] | None:
-    """Return the model's version stamp, remembering the calibration read with it."""
+    """Return the model's version stamp, remembering the calibration and the moderators'
+    link decisions read with it."""
     row = (
         ClassifierState.objects.filter(pk=1)
-        .values_list("version", "updated_at", *_CALIBRATION_FIELDS)
+        .values_list("version", "updated_at", *_CALIBRATION_FIELDS, "link_spam", "link_ham")
         .first()
     )
     if row is None:
         _calibration["latest"] = None
+        _link_decisions["latest"] = (0, 0)
         return None
-    hold, spam, examples, at, weights, expected = row[2:]
+    hold, spam, examples, at, weights, expected, link_spam, link_ham = row[2:]
+    _link_decisions["latest"] = (link_spam, link_ham)
     _calibration["latest"] = (
         None
         if hold is None or spam is None

@@ -12,6 +12,7 @@ from moderation.models import Lesson, Reputation
 from moderation.scoring import Facts
 from moderation.scoring.classifier import TokenCounts, learn
 from moderation.scoring.facts import facts_for, reputation_keys
+from moderation.scoring.rules import link_decision
 from moderation.scoring.store import model_add
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 LEARNED_LABELS: dict[str, str] = {Status.SPAM: "spam", Status.APPROVED: "ham"}
 
 
-def comment_learn(*, comment_id: int, tell_akismet: bool = True) -> str | None:
+def comment_learn(*, comment_id: int, tell_akismet: bool = True, live: bool = True) -> str | None:
     """Bring what the scorer learned from this comment in line with its current status.
 
     Teaches the classifier (the comment's tokens) and the reputation tables (its e-mail,
@@ -30,6 +31,11 @@ def comment_learn(*, comment_id: int, tell_akismet: bool = True) -> str | None:
     their mind the old label is unlearned first (with exactly the tokens it taught), and a
     repeated or redelivered run changes nothing. Imported comments pass `tell_akismet=False`:
     Akismet never saw them.
+
+    `live`: a decision this site's moderators made (the default, the path of a moderator's
+    decision). Only live decisions on comments with links count in the site's link evidence
+    (`rules.link_decision`), which may lift the link rule; imported comments pass
+    `live=False`: their decisions may come from another site or a public corpus.
     """
     with transaction.atomic():
         comment = (
@@ -49,14 +55,18 @@ def comment_learn(*, comment_id: int, tell_akismet: bool = True) -> str | None:
             r.startswith("Akismet") for r in comment.spam_reasons or []
         )
         if lesson is not None:
-            _lesson_apply(lesson.label, lesson.tokens, lesson.reputation_keys, step=-1)
+            _lesson_apply(
+                lesson.label, lesson.tokens, lesson.reputation_keys, step=-1, links=lesson.links
+            )
             lesson.delete()
         if wanted is not None:
-            tokens = sorted(set(facts_for(comment, with_model=False).tokens))
+            facts = facts_for(comment, with_model=False)
+            tokens = sorted(set(facts.tokens))
             keys = [list(k) for k in reputation_keys(comment)]
-            _lesson_apply(wanted, tokens, keys, step=+1)
+            links = live and link_decision(facts, is_spam=wanted == "spam") != (0, 0)
+            _lesson_apply(wanted, tokens, keys, step=+1, links=links)
             Lesson.objects.create(
-                comment=comment, label=wanted, tokens=tokens, reputation_keys=keys
+                comment=comment, label=wanted, tokens=tokens, reputation_keys=keys, links=links
             )
             if tell_akismet and (wanted == "spam" or looked_spam):
                 pk, label = comment.pk, wanted
@@ -80,10 +90,17 @@ def classifier_train(
     return counts.spam_docs, counts.ham_docs
 
 
-def _lesson_apply(label: str, tokens: list[str], keys: list[list[str]], *, step: int) -> None:
+def _lesson_apply(
+    label: str, tokens: list[str], keys: list[list[str]], *, step: int, links: bool
+) -> None:
     is_spam = label == "spam"
     one = (step, 0) if is_spam else (0, step)
-    model_add(token_deltas=dict.fromkeys(tokens, one), spam_docs=one[0], ham_docs=one[1])
+    model_add(
+        token_deltas=dict.fromkeys(tokens, one),
+        spam_docs=one[0],
+        ham_docs=one[1],
+        link_decisions=one if links else (0, 0),
+    )
     _reputation_add(keys, label, step)
 
 

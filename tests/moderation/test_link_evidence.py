@@ -1,8 +1,10 @@
 """A link is evidence for holding a comment, not for marking it spam on its own."""
 
+from dataclasses import replace
+
 import pytest
 
-from moderation import policy
+from moderation import policy, rates
 from moderation.scoring import Facts, rules, score_facts
 from moderation.scoring.classifier import TokenCounts, learn
 from moderation.scoring.text import prose_tokens, tokens
@@ -82,3 +84,72 @@ def test_without_a_model_only_a_pitch_or_bare_links_may_be_spam(text, capped):
     found = rules.links(facts(text, None))
     assert found is not None
     assert (found.cap == "hold") is capped
+
+
+ORDINARY = "I wrote up my notes on this at https://notes.example.org/raid"
+
+
+def decided(text: str, *, spam: int, approved: int) -> Facts:
+    """Return a comment's facts on a site whose moderators decided these link comments."""
+    return Facts(
+        text=text,
+        raw=text,
+        model=youtube_like_model(),
+        link_spam_by_moderators=spam,
+        link_ham_by_moderators=approved,
+    )
+
+
+def decision(found: Facts) -> policy.Decision:
+    score = score_facts(SIGNALS, found)
+    assert score.value >= LIMITS.spam  # only the link rule can keep it from spam
+    return policy.decide(score=score.value, mode="post", thresholds=LIMITS, cap=score.cap)
+
+
+def test_link_spam_with_ordinary_words_is_spam_once_moderators_marked_enough_links_spam():
+    """59 link comments marked spam and none approved: links here are spam (1 in 20 at 95%)."""
+    assert decision(decided(ORDINARY, spam=58, approved=0)) == policy.Decision.HOLD
+    assert decision(decided(ORDINARY, spam=59, approved=0)) == policy.Decision.SPAM
+    found = rules.links(decided(ORDINARY, spam=59, approved=0))
+    assert found is not None
+    assert found.reason == "1 link (this site's moderators mark links spam)"
+
+
+@pytest.mark.parametrize(
+    ("spam", "approved", "lifted"),
+    [
+        (0, 0, False),
+        (91, 1, False),
+        (92, 1, True),  # 1 approved of 93 decided
+        (326, 10, True),  # 3.0% approved of 336: the bound just below 5%
+        (325, 10, False),
+        (40, 20, False),  # a site whose readers link: the hold stays
+        (1000, 100, False),
+    ],
+)
+def test_a_site_whose_moderators_approve_readers_links_keeps_the_hold(spam, approved, lifted):
+    """Approvals of link comments keep links holding until the spam outweighs them."""
+    assert rules.links_count_for_spam(spam=spam, approved=approved) is lifted
+    expected = policy.Decision.SPAM if lifted else policy.Decision.HOLD
+    assert decision(decided(ORDINARY, spam=spam, approved=approved)) == expected
+
+
+def test_a_decision_counts_as_link_evidence_only_for_links_to_other_pages():
+    """Links to the page itself, and comments without links, teach nothing about links."""
+    own = ("blog.example/post",)
+    back = Facts(text="see https://blog.example/post#c2", raw="see https://blog.example/post#c2")
+    assert rules.link_decision(replace(back, own_urls=own), is_spam=True) == (0, 0)
+    assert rules.link_decision(facts("no links at all", None), is_spam=True) == (0, 0)
+    assert rules.link_decision(facts(ORDINARY, None), is_spam=True) == (1, 0)
+    assert rules.link_decision(facts(ORDINARY, None), is_spam=False) == (0, 1)
+    assert rules.link_decision(facts(ORDINARY, None), is_spam=False, step=-1) == (0, -1)
+
+
+@pytest.mark.parametrize(
+    ("hits", "total", "below"), [(0, 58, False), (0, 59, True), (2, 124, True)]
+)
+def test_the_share_bound_is_the_one_sided_clopper_pearson_bound(hits, total, below):
+    """At most 5% at 95% one-sided (the upper end of the two-sided 90% interval): none in 59
+    (the rule of three), 2 in 124."""
+    assert rates.share_at_most(hits, total, 0.05) is below
+    assert (rates.rate(hits, total, confidence=0.90).high <= 0.05) is below
