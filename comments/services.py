@@ -5,7 +5,8 @@ change in the same transaction. Scoring is queued with `transaction.on_commit(..
 robust=True)`: a broker outage after commit is logged, not an error, and the periodic
 sweep queues the comment later, so an accepted comment is never lost. Comment events
 (created, held, approved, rejected, spam, removed) are raised here and only here, the same
-way after commit, for moderator alerts, reader mail and webhooks (`moderation.events`).
+way after commit, for moderator alerts, reader mail and webhooks (`moderation.events`),
+when one of them may act on it.
 """
 
 import logging
@@ -130,7 +131,7 @@ def comment_submit(
             actor_label="author",
             reason="submitted",
         )
-        _raise_event(comment.pk, "comment.created")
+        _raise_event(comment, "comment.created")
         if notify_replies and status != Status.SPAM:
             from comments.notify.services import subscription_add
 
@@ -225,7 +226,7 @@ def comment_set_status(
         )
         _touch_post(comment.post_id)
         if to in STATUS_EVENTS:
-            _raise_event(comment.pk, STATUS_EVENTS[to])
+            _raise_event(comment, STATUS_EVENTS[to])
     return True
 
 
@@ -294,7 +295,7 @@ def comment_hold(*, comment: Comment, also_save: Sequence[str] = ()) -> None:
     with transaction.atomic(savepoint=False):
         if also_save:
             comment.save(update_fields=list(also_save))
-        _raise_event(comment.pk, "comment.held")
+        _raise_event(comment, "comment.held")
 
 
 def comment_check_token(comment: Comment, token: str | None) -> bool:
@@ -374,11 +375,15 @@ def _touch_post(post_id: int) -> None:
     stamps_touch([post_id])
 
 
-def _raise_event(comment_id: int, event: str) -> None:
-    """Queue the event once the change is committed; a broker outage is logged, not raised."""
+def _raise_event(comment: Comment, event: str) -> None:
+    """Queue the event once the change is committed, if a receiver may act on it (see
+    `event_wanted`); a broker outage is logged, not raised."""
+    from moderation.events import event_wanted
     from moderation.tasks import comment_event
 
-    job = partial(comment_event.delay, comment_id, event)
+    if not event_wanted(event=event, comment=comment):
+        return
+    job = partial(comment_event.delay, comment.pk, event)
     job.__qualname__ = "comment_event.delay"  # type: ignore[attr-defined]
     transaction.on_commit(job, robust=True)
 

@@ -31,6 +31,8 @@ from moderation.scoring.rules import alert_rules
 
 logger = logging.getLogger(__name__)
 Alerts = AlertPreference.Alerts
+# The events an alert may follow (`alert_on_event`); others are not queued for alerts.
+ALERT_EVENTS = frozenset({"comment.held", "comment.spam"})
 MODERATE_CODENAME = "moderate_comment"
 # A storm's mail lists this many comments in full; it counts the rest and links the queue.
 MAX_ITEMS_PER_MAIL = 30  # the permission that makes a moderator

@@ -7,8 +7,12 @@ called with `comment_id` and `event`; one that fails is logged and the others st
 """
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from comments.models import Comment
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +30,26 @@ RECEIVERS: list[str] = [
     "moderation.alerts.alert_on_event",
     "comments.notify.services.notify_on_event",
 ]
+
+
+def event_wanted(*, event: str, comment: "Comment") -> bool:
+    """Whether some receiver may act on `event` for `comment`; one that none can is not queued.
+
+    Each receiver's own first test, asked before the broker message instead of in the
+    worker: most events (a comment created, the scorer approving a top-level comment) have
+    nobody to tell on a site without webhooks for them, and a queued event costs a message
+    and a task run. The webhooks' test is one small cache read, last.
+    """
+    from comments.notify.services import notify_may_mail
+    from moderation.alerts import ALERT_EVENTS
+    from moderation.webhooks.wanted import events_wanted
+
+    reply, moderated = comment.parent_id is not None, comment.moderated_by_id is not None
+    return (
+        event in ALERT_EVENTS
+        or notify_may_mail(event=event, moderated=moderated, reply=reply)
+        or event in events_wanted()
+    )
 
 
 def event_fan_out(*, comment_id: int, event: str) -> int:

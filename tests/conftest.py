@@ -64,6 +64,16 @@ def post(db: None) -> object:
 
 
 @pytest.fixture
+def endpoint_for_every_event(db: None) -> None:
+    """A webhook endpoint that wants every comment event: each one has a receiver, so each is
+    queued (without one, events nobody can act on are not: test_events_wanted.py)."""
+    from moderation.events import EVENTS
+    from moderation.webhooks.models import Endpoint
+
+    Endpoint.objects.create(url="https://hooks.example.org/", events=list(EVENTS), secret="s")
+
+
+@pytest.fixture
 def published_tasks() -> Iterator[list[tuple[str, tuple]]]:
     """(task name, args) of every message actually sent to the broker during the test."""
     sent: list[tuple[str, tuple]] = []

@@ -57,14 +57,23 @@ def deliverable(address: MailAddress, post_id: int) -> bool:
     )
 
 
+def notify_may_mail(*, event: str, moderated: bool, reply: bool) -> bool:
+    """Whether an event can bring reader mail: an approval by a moderator (the author was
+    told the comment waits) or of a reply (the parent's author may be subscribed). Most
+    approvals are the scorer's, of a top-level comment: nobody to tell."""
+    return event == "comment.approved" and (moderated or reply)
+
+
 def notify_on_event(*, comment_id: int, event: str) -> None:
     """Receiver: when a comment is approved, tell its author (if held) and the parent's."""
     if event != "comment.approved":
         return
-    # Most approvals are the scorer's, of a top-level comment: nobody to tell. Knowing that
-    # takes one narrow row; the full comment is read only when someone may get mail.
+    # Knowing whether anyone may get mail takes one narrow row; the full comment is read
+    # only when someone may.
     row = Comment.objects.filter(pk=comment_id).values_list("moderated_by_id", "parent_id")[:1]
-    if not row or (row[0][0] is None and row[0][1] is None):
+    if not row or not notify_may_mail(
+        event=event, moderated=row[0][0] is not None, reply=row[0][1] is not None
+    ):
         return
     comment = Comment.objects.select_related("post", "parent").filter(pk=comment_id).first()
     if comment is None:

@@ -1,9 +1,12 @@
 """Webhook endpoints, one delivery per (endpoint, event), and every attempt to send it."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from moderation.events import EVENTS
+from moderation.webhooks.wanted import events_wanted_changed
 
 # Comment events and the thread circuit breaker's.
 EVENT_TYPES = (*EVENTS, "post.breaker")
@@ -36,6 +39,15 @@ class Endpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        events_wanted_changed()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        events_wanted_changed()
+        return deleted
 
 
 class Delivery(models.Model):

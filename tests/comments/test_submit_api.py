@@ -58,6 +58,7 @@ def test_a_submit_keeps_the_request_context_for_moderators_only(api, post):
     assert "203.0.113.10" not in answer.content.decode()
 
 
+@pytest.mark.usefixtures("endpoint_for_every_event")
 def test_a_submit_is_queued_for_scoring_after_commit(
     api, post, django_capture_on_commit_callbacks, published_tasks
 ):
@@ -71,6 +72,15 @@ def test_a_submit_is_queued_for_scoring_after_commit(
         ("moderation.comment_event", (pk, "comment.created")),
         ("moderation.score_comment", (pk, 1)),
     ]
+
+
+def test_a_submit_on_a_site_without_webhooks_sends_only_the_scoring_task(
+    api, post, django_capture_on_commit_callbacks, published_tasks
+):
+    """Nobody can act on `comment.created` without a webhook for it: no message is sent."""
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = send(api, VALID)
+    assert published_tasks == [("moderation.score_comment", (answer.json()["id"], 1))]
 
 
 def test_the_new_comment_is_not_public_until_approved(api, post):

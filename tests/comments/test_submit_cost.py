@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, Status
+from moderation.webhooks.wanted import events_wanted
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,11 @@ def submit(api, n: int) -> tuple[int, list[str]]:
 
 
 def test_a_submit_takes_a_fixed_number_of_statements(api, post):
-    """Six statements per submit, the same for the first comment and after many others."""
+    """Six statements per submit, the same for the first comment and after many others.
+
+    (Plus, once per WANTED_SECONDS, the read of which events webhooks want: cached here.)
+    """
+    events_wanted()
     _, first = submit(api, 0)
     CommentFactory.create_batch(30, post=post, status=Status.APPROVED)
     _, later = submit(api, 1)

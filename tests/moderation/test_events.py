@@ -10,7 +10,7 @@ from moderation import events
 from moderation.services import comment_score
 from tests.factories import CommentFactory, PostFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("endpoint_for_every_event")]
 
 
 def raised(published_tasks) -> list[tuple]:

@@ -9,7 +9,7 @@ from comments.services import comment_hold, comment_remove, comment_set_status, 
 from moderation.services import comment_moderate
 from tests.factories import CommentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("endpoint_for_every_event")]
 
 
 def raised(callbacks: list) -> list[str]:
