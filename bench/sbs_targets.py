@@ -1,8 +1,10 @@
 """The servers the side-by-side runner compares, each started on loopback with 2 workers.
 
-Isso (from PyPI, in its own virtualenv), the DRF framework floor (bench/sbs_floor.py), and
-this service in production settings on PostgreSQL + Redis and on the embedded defaults
-(SQLite, the filesystem broker and the file cache), each with one Celery worker.
+Isso (from PyPI, in its own virtualenv), the DRF framework floor (bench/sbs_floor.py), the
+submit floor (the same app storing in PostgreSQL and queueing to a minimal Celery worker,
+bench/sbs_floor_worker.py), and this service in production settings on PostgreSQL +
+Redis and on the embedded defaults (SQLite, the filesystem broker and the file cache),
+each with one Celery worker.
 """
 
 import json
@@ -41,6 +43,7 @@ class Target:
     get_plain: str = ""  # Isso's read without Markdown rendering
     etag: str = ""
     env: dict[str, str] = field(default_factory=dict)
+    helper: str = "sbs_service.py"  # counts and times its verdicts (in bench/)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -145,6 +148,41 @@ def start_floor(folder: Path, payload: bytes) -> Target:
     return target
 
 
+# --- the submit floor
+
+
+def start_floor_queue(folder: Path, db: str, broker: str, concurrency: int) -> Target:
+    """Start the floor app storing and queueing each POST, and its minimal Celery worker."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "BENCH_FLOOR_DATABASE_URL": db,
+        "BENCH_FLOOR_BROKER_URL": broker,
+        "PYTHONPATH": str(ROOT),
+    }
+    target = Target("floor-queue", port, "", "/submit/", SERVICE_POST, env=env)
+    target.helper = "sbs_floor_worker.py"
+    helper(env, "create", script=target.helper)
+    target.web.append(
+        gunicorn(sys.executable, "bench.sbs_floor:application", port, env, folder, target.name)
+    )
+    worker = [sys.executable, "-m", "celery", "-A", "bench.sbs_floor_worker", "worker"]
+    worker += ["-l", "warning", "-n", "floor-queue@%h", "--concurrency", str(concurrency)]
+    worker += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
+    target.workers.append(spawn(f"{target.name}-worker", worker, env, folder))
+    with stopped_on_failure(target):
+        wait_until(lambda: port_open(port), 30, "the submit floor did not start")
+        # Warm up (web workers loaded, the broker connected, the pool processes started)
+        # so that no start-up CPU is counted in the first run.
+        for n in range(8):
+            fetch(
+                target.url(target.post),
+                {"author_name": "W", "author_email": f"w{n}@x.org", "body": "warm"},
+            )
+        wait_for_verdicts(target, "2000-01-01T00:00:00+00:00", limit=60)
+    return target
+
+
 # --- this service
 
 
@@ -171,12 +209,12 @@ def service_env(name: str, folder: Path, db: str, redis: tuple[str, str] | None)
     return env
 
 
-def helper(env: dict[str, str], *args: str) -> str:
-    """Run bench/sbs_service.py in the service's environment; return what it printed."""
-    argv = [sys.executable, str(ROOT / "bench" / "sbs_service.py"), *args]
+def helper(env: dict[str, str], *args: str, script: str = "sbs_service.py") -> str:
+    """Run bench/`script` in a server's environment; return what it printed."""
+    argv = [sys.executable, str(ROOT / "bench" / script), *args]
     done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode:
-        sys.exit(f"bench/sbs_service.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+        sys.exit(f"bench/{script} {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     return done.stdout
 
 
@@ -218,10 +256,12 @@ def stopped_on_failure(target: Target) -> Iterator[None]:
 def wait_for_verdicts(target: Target, since: str, limit: float = 180) -> None:
     """Wait until the worker has scored every comment the last POST run submitted."""
     deadline = time.monotonic() + limit
-    while int(helper(target.env, "unscored", since).strip() or 0) and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        if not int(helper(target.env, "unscored", since, script=target.helper).strip() or 0):
+            return
         time.sleep(1)
 
 
 def verdict_waits(target: Target, since: str) -> tuple[list[float], int]:
-    found = json.loads(helper(target.env, "verdicts", since))
+    found = json.loads(helper(target.env, "verdicts", since, script=target.helper))
     return found["waits"], found["unscored"]

@@ -1,4 +1,4 @@
-"""Side by side: Isso, the DRF framework floor, and this service, on one machine in one run.
+"""Side by side: Isso, the DRF framework floors, and this service, on one machine in one run.
 
     .venv/bin/python bench/side_by_side.py                       # 3 rounds x 15 s (minutes)
     .venv/bin/python bench/side_by_side.py --seconds 5 --rounds 1 --only service-pg,floor
@@ -7,8 +7,11 @@ Everything runs on loopback and is stopped afterwards: gunicorn with 2 sync work
 server, a private redis-server and a throwaway PostgreSQL database for the service's
 production setup (BENCH_PG_ADMIN_URL, default the local `postgres` user), an SQLite file,
 the filesystem broker and the file cache for its embedded defaults, one Celery worker
-each. Scenarios run round-robin (each round: every scenario on every server), wrk with 32
-connections (a Python load generator when wrk is missing); the table shows medians.
+each. The submit floor (floor-queue, POST only: bench/sbs_floor.py storing a pending row
+and queueing its id to bench/sbs_floor_worker.py) has its own database (`--pg-name` +
+`_floor`) and shares the redis-server. Scenarios run round-robin (each round: every
+scenario on every server), wrk with 32 connections (a Python load generator when wrk is
+missing); the table shows medians.
 CPU per request is utime + stime of the server's processes from /proc (for a submit, the
 web processes plus the Celery worker until it has scored everything, scoring included).
 """
@@ -43,7 +46,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="round-robin rounds (1-5)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--comments", type=int, default=200, help="comments in the read thread")
-    parser.add_argument("--only", default="isso,floor,service-pg,service-embedded")
+    parser.add_argument("--only", default="isso,floor,floor-queue,service-pg,service-embedded")
     parser.add_argument("--pg-name", default=f"threadkeeper_bench_{os.getpid()}")
     parser.add_argument("--isso-venv", default=str(ROOT / "var" / "bench" / "isso-venv"))
     parser.add_argument("--concurrency", type=int, default=2, help="Celery pool processes")
@@ -75,8 +78,10 @@ def start(args: argparse.Namespace, stack: ExitStack, folder: Path) -> tuple[lis
     """Start the chosen servers; return them and why Isso is missing (if it is)."""
     targets: list[Target] = []
     stack.callback(lambda: [stop(c) for t in targets for c in t.children()])
-    if "service-pg" in args.only:
+    redis: tuple[str, str] | None = None
+    if {"service-pg", "floor-queue"} & set(args.only):
         redis = stack.enter_context(redis_urls(folder))
+    if "service-pg" in args.only:
         env = sbs_targets.service_env("service-pg", folder, pg_database(stack, args.pg_name), redis)
         targets.append(
             sbs_targets.start_service("service-pg", env, folder, args.comments, args.concurrency)
@@ -93,6 +98,9 @@ def start(args: argparse.Namespace, stack: ExitStack, folder: Path) -> tuple[lis
         services = [t for t in targets if t.name in SERVICES]
         payload = sbs_targets.fetch(services[0].url(services[0].get))[1] if services else b"{}"
         targets.append(sbs_targets.start_floor(folder, payload))
+    if "floor-queue" in args.only and redis:
+        db = pg_database(stack, f"{args.pg_name}_floor")
+        targets.append(sbs_targets.start_floor_queue(folder, db, redis[0], args.concurrency))
     missing = ""
     if "isso" in args.only:
         python, missing = sbs_targets.isso_python(Path(args.isso_venv))
@@ -142,6 +150,8 @@ def one_run(target: Target, scenario: str, args: argparse.Namespace, figures: Fi
 
 
 def scenarios_of(target: Target) -> list[str]:
+    if not target.get:  # the submit floor: POST only
+        return ["post"]
     found = ["get", "plain"] if target.get_plain else ["get"]
     return [*found, *(["304"] if target.etag else []), "post"]
 
@@ -157,7 +167,7 @@ def run_all(targets: list[Target], args: argparse.Namespace) -> tuple[Figures, d
                     one_run(target, scenario, args, figures)
     verdicts = {}
     for target in targets:
-        if target.name in SERVICES:
+        if target.workers:
             waits, unscored = sbs_targets.verdict_waits(target, since)
             p50 = statistics.median(waits) * 1000 if waits else float("nan")
             p95 = waits[int(len(waits) * 0.95)] * 1000 if waits else float("nan")
