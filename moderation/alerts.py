@@ -31,8 +31,6 @@ from moderation.scoring.rules import alert_rules
 
 logger = logging.getLogger(__name__)
 Alerts = AlertPreference.Alerts
-# The events an alert may follow (`alert_on_event`); others are not queued for alerts.
-ALERT_EVENTS = frozenset({"comment.held", "comment.spam"})
 MODERATE_CODENAME = "moderate_comment"
 # A storm's mail lists this many comments in full; it counts the rest and links the queue.
 MAX_ITEMS_PER_MAIL = 30  # the permission that makes a moderator
@@ -81,6 +79,18 @@ def alert_on_event(*, comment_id: int, event: str) -> None:
             batch_flush(f"alert:{moderator.pk}")
         elif choice == Alerts.DIGEST:
             batch_add(stream=f"digest:{moderator.pk}", comment_id=comment_id)
+
+
+def alert_may_follow(*, event: str, comment: Comment) -> bool:
+    """Whether `event` may alert moderators: a held comment, or spam the scorer marked by a
+    blocklist rule marked "alert" (`alert_on_event` checks again when the event arrives)."""
+    if event == "comment.held":
+        return True
+    return (
+        event == "comment.spam"
+        and comment.moderated_by_id is None
+        and bool(alert_rules(comment.spam_reasons or []))
+    )
 
 
 def _caught_for_alert(comment_id: int) -> bool:

@@ -36,17 +36,18 @@ def event_wanted(*, event: str, comment: "Comment") -> bool:
     """Whether some receiver may act on `event` for `comment`; one that none can is not queued.
 
     Each receiver's own first test, asked before the broker message instead of in the
-    worker: most events (a comment created, the scorer approving a top-level comment) have
-    nobody to tell on a site without webhooks for them, and a queued event costs a message
-    and a task run. The webhooks' test is one small cache read, last.
+    worker: most events (a comment created, the scorer approving a top-level comment or
+    marking one spam) have nobody to tell on a site without webhooks for them, and a
+    queued event costs a message and a task run. The webhooks' test, one small cache
+    read, comes last.
     """
     from comments.notify.services import notify_may_mail
-    from moderation.alerts import ALERT_EVENTS
+    from moderation.alerts import alert_may_follow
     from moderation.webhooks.wanted import events_wanted
 
     reply, moderated = comment.parent_id is not None, comment.moderated_by_id is not None
     return (
-        event in ALERT_EVENTS
+        alert_may_follow(event=event, comment=comment)
         or notify_may_mail(event=event, moderated=moderated, reply=reply)
         or event in events_wanted()
     )

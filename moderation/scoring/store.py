@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from moderation.models import ClassifierState, ClassifierToken
@@ -24,9 +24,13 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 
 
+# The model's version and last change, as the driver reads them (a string on SQLite).
+Stamp = tuple[int, Any]
+
+
 @dataclass
 class _Cached:
-    stamp: tuple[int, datetime] | None = None
+    stamp: Stamp | None = None
     counts: TokenCounts | None = None
 
 
@@ -52,6 +56,7 @@ def model_forget_cache() -> None:
     _cache.counts, _cache.stamp = None, None
     _calibration.clear()
     _link_decisions.clear()
+    _calibration_stamp.clear()
 
 
 def model_add(
@@ -139,6 +144,7 @@ _CALIBRATION_FIELDS = (
 )
 _calibration: dict[str, Calibrated | None] = {}  # "latest": read with the last stamp query
 _link_decisions: dict[str, tuple[int, int]] = {}  # "latest": read with the last stamp query
+_calibration_stamp: dict[str, Stamp] = {}  # "latest": the stamp the two above were read at
 
 
 def calibration_current(*, recent: bool = False) -> Calibrated | None:
@@ -164,26 +170,51 @@ def link_decisions_current(*, recent: bool = False) -> tuple[int, int]:
     return _link_decisions.get("latest", (0, 0))
 
 
-def _stamp_and_calibration() -> tuple[int, datetime] | None:
+def _stamp_and_calibration() -> Stamp | None:
     """Return the model's version stamp, remembering the calibration and the moderators'
-    link decisions read with it."""
-    row = (
-        ClassifierState.objects.filter(pk=1)
-        .values_list("version", "updated_at", *_CALIBRATION_FIELDS, "link_spam", "link_ham")
-        .first()
-    )
-    if row is None:
+    link decisions stored with it.
+
+    The stamp is one plain statement (a scoring asks it every time); the rest of the row is
+    read only when the stamp moved since it was last read: every writer bumps the version.
+    """
+    stamp = _stamp()
+    if stamp is None:
         _calibration["latest"] = None
         _link_decisions["latest"] = (0, 0)
-        return None
-    hold, spam, examples, at, weights, expected, link_spam, link_ham = row[2:]
+    elif stamp != _calibration_stamp.get("latest") or "latest" not in _calibration:
+        _read_calibration()
+        _calibration_stamp["latest"] = stamp  # read before the row: a newer row reads again
+    return stamp
+
+
+def _stamp() -> Stamp | None:
+    """Return (version, updated_at) of the model, as the driver gives them, or None."""
+    q = connection.ops.quote_name
+    table = q(ClassifierState._meta.db_table)
+    # Names from the model, quoted; nothing else goes into the text.
+    sql = f"SELECT {q('version')}, {q('updated_at')} FROM {table} WHERE {q('id')} = 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def _read_calibration() -> None:
+    row = (
+        ClassifierState.objects.filter(pk=1)
+        .values_list(*_CALIBRATION_FIELDS, "link_spam", "link_ham")
+        .first()
+    )
+    if row is None:  # deleted since the stamp was read: as if never trained
+        _calibration["latest"], _link_decisions["latest"] = None, (0, 0)
+        return
+    hold, spam, examples, at, weights, expected, link_spam, link_ham = row
     _link_decisions["latest"] = (link_spam, link_ham)
     _calibration["latest"] = (
         None
         if hold is None or spam is None
         else Calibrated(hold, spam, examples, at, _weights(weights), expected or {})
     )
-    return row[0], row[1]
 
 
 def _weights(stored: Mapping[str, Any] | None) -> Weights:

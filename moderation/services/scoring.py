@@ -6,6 +6,7 @@ from dataclasses import replace
 from django.db import connection, transaction
 from django.utils import timezone
 
+from blog.compiled import KeyedRead
 from comments.models import Comment, Status
 from comments.services import comment_hold, comment_set_status
 from moderation import policy
@@ -19,6 +20,17 @@ from moderation.trust import trust_hold
 
 logger = logging.getLogger(__name__)
 
+# The comment to score under its row lock, with its post, compiled once per process. Not
+# the user: most comments have none, and joining it for all of them costs more than
+# reading it for the few that do.
+_LOCKED_WITH_POST = KeyedRead(
+    lambda pk: (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("post")
+        .filter(pk=pk)
+        .order_by()
+    )
+)
 DECISION_STATUS = {policy.Decision.APPROVE: Status.APPROVED, policy.Decision.SPAM: Status.SPAM}
 STATUS_DECISION: dict[str, str] = {
     Status.APPROVED: "approve",
@@ -36,14 +48,7 @@ def comment_score(*, comment_id: int, revision: int) -> str | None:
     prefetched = _akismet_before_lock(comment_id, revision)
     with transaction.atomic():
         _commit_without_waiting_for_disk()
-        # Not the user: most comments have none, and joining it for all of them costs more
-        # (every column compiled into the statement) than reading it for the few that do.
-        comment = (
-            Comment.objects.select_for_update(of=("self",))
-            .select_related("post")
-            .filter(pk=comment_id)
-            .first()
-        )
+        comment = _LOCKED_WITH_POST.first(comment_id)
         if comment is None or comment.revision != revision:
             return None
         if comment.status != Status.PENDING or comment.scored_revision == revision:

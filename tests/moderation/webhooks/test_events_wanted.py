@@ -1,7 +1,8 @@
 """An event no receiver can act on is not queued: no broker message, no task run for nothing.
 
-Alerts follow held and spam, reader mail a moderator's approval or an approved reply, and
-webhooks what an active endpoint subscribed to (a cached set, forgotten when one changes).
+Alerts follow held comments and spam caught by an "alert" rule, reader mail a moderator's
+approval or an approved reply, and webhooks what an active endpoint subscribed to (a cached
+set, forgotten when one changes).
 """
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import override_settings
 
 from comments.models import Status
 from comments.services import comment_hold, comment_set_status, comment_submit
+from moderation.scoring.rules import ALERT_RULE_PREFIX
 from moderation.services import comment_moderate
 from moderation.webhooks.models import Endpoint
 from moderation.webhooks.services import endpoint_update
@@ -55,12 +57,22 @@ def test_approving_a_reply_or_a_held_comment_may_mail_a_reader(
     assert raised(callbacks) == ["comment.approved", "comment.approved"]
 
 
-def test_held_and_spam_always_reach_the_moderators_alerts(django_capture_on_commit_callbacks):
-    held, spam = CommentFactory(status=Status.PENDING), CommentFactory(status=Status.PENDING)
+def test_held_and_spam_by_an_alert_rule_reach_the_moderators_alerts(
+    django_capture_on_commit_callbacks,
+):
+    held, caught = CommentFactory(status=Status.PENDING), CommentFactory(status=Status.PENDING)
+    caught.spam_reasons = [f"{ALERT_RULE_PREFIX}word: casino"]
     with django_capture_on_commit_callbacks() as callbacks:
         comment_hold(comment=held)
-        comment_set_status(comment=spam, to=Status.SPAM, actor_label="scorer")
+        comment_set_status(comment=caught, to=Status.SPAM, actor_label="scorer")
     assert raised(callbacks) == ["comment.held", "comment.spam"]
+
+
+def test_spam_the_scorer_marked_on_its_score_alerts_nobody(django_capture_on_commit_callbacks):
+    spam = CommentFactory(status=Status.PENDING, spam_reasons=["classifier: 0.99 spam"])
+    with django_capture_on_commit_callbacks() as callbacks:
+        comment_set_status(comment=spam, to=Status.SPAM, actor_label="scorer")
+    assert raised(callbacks) == []
 
 
 def test_a_new_endpoint_gets_the_very_next_event(post, django_capture_on_commit_callbacks):
