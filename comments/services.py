@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
+from blog.hot_rows import fields_update, row_insert
 from blog.models import Post
 from comments import checks, sanitize
 from comments.clientip import network_of
@@ -214,7 +215,7 @@ def comment_set_status(
             comment.moderated_by = actor  # type: ignore[assignment]
             comment.moderated_at = timezone.now()
             fields += ["moderated_by", "moderated_at"]
-        comment.save(update_fields=fields)
+        fields_update(comment, fields)
         label = actor_label or (actor.get_username() if actor is not None else "system")
         _record(
             comment,
@@ -294,7 +295,7 @@ def comment_hold(*, comment: Comment, also_save: Sequence[str] = ()) -> None:
     """Keep a scored comment pending for a moderator (saving `also_save`), and say so."""
     with transaction.atomic(savepoint=False):
         if also_save:
-            comment.save(update_fields=list(also_save))
+            fields_update(comment, also_save)
         _raise_event(comment, "comment.held")
 
 
@@ -360,7 +361,7 @@ def _record(
     reason: str,
     actor: User | None = None,
 ) -> None:
-    CommentEvent.objects.create(
+    event = CommentEvent(
         comment=comment,
         actor=actor,
         actor_label=actor_label[:50],
@@ -368,6 +369,7 @@ def _record(
         to_status=to_status,
         reason=reason[:500],
     )
+    row_insert(event)
 
 
 def _touch_post(post_id: int) -> None:

@@ -129,7 +129,11 @@ def stamps_forget(slugs: Iterable[str]) -> None:
 
 def _set(records: dict[str, Record]) -> None:
     try:
-        cache.set_many(records, STAMP_SECONDS)
+        if len(records) == 1:  # a status change: one SET, not a MULTI/EXEC pipeline
+            [(key, record)] = records.items()
+            cache.set(key, record, STAMP_SECONDS)
+        else:
+            cache.set_many(records, STAMP_SECONDS)
     except Exception:  # a cache outage: the old records expire within STAMP_SECONDS
         logger.warning("could not store %d thread stamps", len(records), exc_info=True)
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
+from django.urls import get_script_prefix
 from django.utils import timezone
 
+from blog.models import Post
 from comments.models import Comment
 from moderation.calibration import page_prefixes
 from moderation.models import BlockRule, Lesson, Reputation
@@ -68,9 +70,22 @@ def own_pages(comment: Comment) -> tuple[str, ...]:
     post = comment.post
     if post.url.startswith(("http://", "https://")):
         return page_prefixes(post.url)
-    path = post.get_absolute_url()
-    hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and "*" not in h]
-    return tuple(p for host in hosts for p in page_prefixes(f"{host}{path}"))
+    key = (post.slug, tuple(settings.ALLOWED_HOSTS), settings.ROOT_URLCONF, get_script_prefix())
+    return _pages_here(post, key)
+
+
+def _pages_here(post: Post, key: tuple[object, ...]) -> tuple[str, ...]:
+    """The post's addresses on this site's hosts; the same for every comment it gets."""
+    if key not in _PAGES_HERE:
+        if len(_PAGES_HERE) >= 1024:
+            _PAGES_HERE.clear()
+        path = post.get_absolute_url()  # reverse(): dearer than all the rest of own_pages
+        hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and "*" not in h]
+        _PAGES_HERE[key] = tuple(p for host in hosts for p in page_prefixes(f"{host}{path}"))
+    return _PAGES_HERE[key]
+
+
+_PAGES_HERE: dict[tuple[object, ...], tuple[str, ...]] = {}
 
 
 def reputation_keys(comment: Comment) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from django.db import connection, transaction
 from django.utils import timezone
 
-from blog.compiled import KeyedRead
+from blog.hot_rows import KeyedRead
 from comments.models import Comment, Status
 from comments.services import comment_hold, comment_set_status
 from moderation import policy
