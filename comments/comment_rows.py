@@ -223,7 +223,8 @@ def comment_insert(comment: Comment, *, parent_path: str) -> None:
     """Insert a new comment in one statement that takes its id and writes its thread_path.
 
     `comment` is an unsaved instance holding every other column; each value is prepared by
-    its field, as `save()` prepares it, so the row is the one the ORM would store. The
+    its field, as `save()` prepares it (plain values as they are, as for imports), so the
+    row is the one the ORM would store. The
     statement takes the id as the table's own insert would (the sequence; SQLite's
     AUTOINCREMENT rule) and writes `thread_path` as `parent_path` plus that id, which
     spares the second statement that set the path once the id was known. The instance
@@ -231,10 +232,9 @@ def comment_insert(comment: Comment, *, parent_path: str) -> None:
     """
     connection = connections[router.db_for_write(Comment)]
     statement = _insert_statement(connection.alias, connection.vendor)
-    values = [
-        model_field.get_db_prep_save(model_field.pre_save(comment, True), connection)
-        for model_field in statement.fields
-    ]
+    values = list(statement.getter(comment))
+    for i, model_field in statement.prepared:
+        values[i] = model_field.get_db_prep_save(model_field.pre_save(comment, True), connection)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, [*statement.params, parent_path, *values])
         comment.id, comment.thread_path = cursor.fetchone()
@@ -246,7 +246,8 @@ def comment_insert(comment: Comment, *, parent_path: str) -> None:
 class _Insert:
     sql: str
     params: list[str]  # the id's, before the row's
-    fields: list[Field[Any, Any]]  # the row's values, after the parent's path
+    getter: Callable[[Comment], tuple[Any, ...]]  # the row's values, after the parent's path
+    prepared: list[tuple[int, Field[Any, Any]]]  # which of them their field prepares
 
 
 @cache
@@ -280,4 +281,5 @@ def _insert_statement(alias: str, vendor: str) -> _Insert:
         f"VALUES ((SELECT n FROM new), %s || {step}, {marks}) "
         f"RETURNING {quote(pk)}, {quote('thread_path')}"
     )
-    return _Insert(sql, params, fields)
+    prepared = [(i, f) for i, f in enumerate(fields) if not isinstance(f, _PLAIN_FIELDS)]
+    return _Insert(sql, params, attrgetter(*(f.attname for f in fields)), prepared)
