@@ -123,7 +123,8 @@ class PostQuerySet(models.QuerySet["Post"]):
         """
         ops = connection.ops
         q = ops.quote_name
-        read = [Post._meta.get_field(name) for name in fields]
+        concrete = {field.name: field for field in Post._meta.concrete_fields}
+        read = [concrete[name] for name in fields]
         columns = ", ".join(q(str(field.column)) for field in read)
         sql = (  # names come from the model and are quoted; every value is a parameter
             f"SELECT {columns} FROM {q(Post._meta.db_table)} "  # noqa: S608
