@@ -120,6 +120,7 @@ class PostQuerySet(models.QuerySet["Post"]):
 
         One plain statement: every submit asks, and the ORM took longer to build the query
         than the database took to answer it. Values are converted as the ORM converts them.
+        It reads the table, as `comments_touch` writes it: this queryset's filters do not apply.
         """
         ops = connection.ops
         q = ops.quote_name
