@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -74,8 +73,10 @@ class ThreadView(generics.ListCreateAPIView[Comment]):
                 id=stamp.post_id, slug=stamp.slug, comments_changed_at=stamp.changed_at
             )
         else:  # a submit needs whether comments are open, not the post's text
-            posts = Post.objects.published().only(*_SUBMIT_POST_COLUMNS)
-            self.blog_post = get_object_or_404(posts, slug=kwargs["slug"])
+            post = Post.objects.published_with(kwargs["slug"], _SUBMIT_POST_COLUMNS)
+            if post is None:
+                raise Http404("No Post matches the given query.")
+            self.blog_post = post
         super().initial(request, *args, **kwargs)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]

@@ -11,15 +11,17 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core import signing
-from django.db.models import Count, Q
+from django.db import connection
 from django.utils import timezone
 
 from comments.conf import comments_setting
 from comments.models import Comment, Status
 
 _SALT = "comments.form-token"
+_IP_FIELD = Comment._meta.get_field("ip_address")
 
 
 @dataclass(frozen=True)
@@ -91,30 +93,26 @@ def history_check(
     the author index.
     """
     now = timezone.now()
-    email = author_email.strip()
-    by_author = Q(author_email__iexact=email)
-    limits = _limits(by_author, ip_address)
+    limits = _limits(ip_address)
     duplicate_since = _since(now, comments_setting("DUPLICATE_WINDOW_SECONDS"))
     flood_window = comments_setting("FLOOD_WINDOW_SECONDS")
-    flood_since = now - timedelta(seconds=flood_window)
-    counts: dict[str, Count] = {}
-    if duplicate_since is not None:
-        same = Q(post_id=post_id, body_source=body, created_at__gte=duplicate_since)
-        counts["duplicate"] = Count("pk", filter=by_author & same & ~Q(status=Status.REMOVED))
-    for who, (match, _) in limits.items():
-        counts[who] = Count("pk", filter=match & Q(created_at__gte=flood_since))
-    if not counts:
+    if duplicate_since is None and not limits:
         return None
-    rows = by_author | Q(ip_address=ip_address) if "address" in limits else by_author
-    since = min(flood_since, duplicate_since or flood_since) if limits else duplicate_since
-    found = Comment.objects.filter(rows, created_at__gte=since).aggregate(**counts)
-    if found.get("duplicate"):
+    found = _recent_counts(
+        post_id=post_id,
+        body=body,
+        email=author_email.strip(),
+        ip_address=ip_address if "address" in limits else None,
+        duplicate_since=duplicate_since,
+        flood_since=now - timedelta(seconds=flood_window) if limits else None,
+    )
+    if found["duplicate"]:
         return Refusal(
             "the same comment was already posted on this post",
             comments_setting("DUPLICATE_ACTION"),
             duplicate=True,
         )
-    for who, (_, limit) in limits.items():
+    for who, limit in limits.items():
         if found[who] >= limit:
             return Refusal(
                 f"more than {limit} comments from this {who} in {flood_window // 60} minutes",
@@ -124,17 +122,68 @@ def history_check(
     return None
 
 
+def _recent_counts(
+    *,
+    post_id: int,
+    body: str,
+    email: str,
+    ip_address: str | None,
+    duplicate_since: datetime | None,
+    flood_since: datetime | None,
+) -> dict[str, int]:
+    """Count the author's duplicates and recent comments, and the address's, in one statement.
+
+    Written out rather than built by the ORM: every submit asks, and building the filtered
+    aggregate cost several times running it. The author matches case-insensitively as
+    `iexact` does, in the form the `comment_author_recent` index holds (UPPER of the
+    address). A count that is not asked for (its window or limit unset, or no address)
+    is 0; rows are read from the oldest window asked for.
+    """
+    ops = connection.ops
+    q, at = ops.quote_name, ops.adapt_datetimefield_value
+    author, created = f"UPPER({q('author_email')}) = UPPER(%s)", f"{q('created_at')} >= %s"
+    address = f"{q('ip_address')} = %s"
+    ip = _IP_FIELD.get_db_prep_value(ip_address, connection) if ip_address else None
+    counts: dict[str, tuple[str, list[Any]]] = {}
+    if duplicate_since is not None:
+        same = f"{q('post_id')} = %s AND {q('body_source')} = %s AND {q('status')} <> %s"
+        counts["duplicate"] = (
+            f"{author} AND {same} AND {created}",
+            [email, post_id, body, Status.REMOVED.value, at(duplicate_since)],
+        )
+    rows, rows_params = author, [email]
+    if flood_since is not None:
+        counts["author"] = (f"{author} AND {created}", [email, at(flood_since)])
+    if flood_since is not None and ip is not None:
+        counts["address"] = (f"{address} AND {created}", [ip, at(flood_since)])
+        rows, rows_params = f"({author} OR {address})", [email, ip]
+    since = min(moment for moment in (duplicate_since, flood_since) if moment is not None)
+    # Names come from the model and are quoted; every value is a parameter.
+    sql = (
+        "SELECT "  # noqa: S608
+        + ", ".join(f"COUNT(CASE WHEN {match} THEN 1 END)" for match, _ in counts.values())
+        + f" FROM {q(Comment._meta.db_table)} WHERE {rows} AND {created}"
+    )
+    params = [value for _, values in counts.values() for value in values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *rows_params, at(since)])
+        row = cursor.fetchone()
+    found = dict.fromkeys(("duplicate", "author", "address"), 0)
+    found.update(zip(counts, map(int, row), strict=True))
+    return found
+
+
 def _since(now: datetime, seconds: int | None) -> datetime | None:
     return now - timedelta(seconds=seconds) if seconds else None
 
 
-def _limits(by_author: Q, ip_address: str | None) -> dict[str, tuple[Q, int]]:
-    """Return the flood limits in force: {"author"|"address": (which rows, at most)}."""
-    limits: dict[str, tuple[Q, int]] = {}
+def _limits(ip_address: str | None) -> dict[str, int]:
+    """Return the flood limits in force: {"author"|"address": at most so many}."""
+    limits: dict[str, int] = {}
     per_author = comments_setting("FLOOD_MAX_PER_AUTHOR")
     if per_author:
-        limits["author"] = (by_author, per_author)
+        limits["author"] = per_author
     per_ip = comments_setting("FLOOD_MAX_PER_IP")
     if per_ip and ip_address:
-        limits["address"] = (Q(ip_address=ip_address), per_ip)
+        limits["address"] = per_ip
     return limits

@@ -1,4 +1,4 @@
-"""Write many imported comments as plain rows, below the model layer: the import's hot path.
+"""Write comments as plain rows, below the model layer: the import's and the submit's hot paths.
 
 `bulk_create` builds a model instance per comment and prepares each of its 40 columns
 through the field classes, which costs more than the database's own work when an import
@@ -9,12 +9,14 @@ column list comes from the model's fields: a new field the importer neither sets
 leave blank stops the import with a message (and fails a test) instead of being skipped.
 
 Ids are taken before the insert (from the table's sequence, as any insert takes them), so
-a reply's `thread_path` is written with its row and concurrent inserts get other ids.
+a reply's `thread_path` is written with its row and concurrent inserts get other ids. A
+submitted comment (`comment_insert`) takes its id in its own INSERT, for the same reason.
 """
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cache
 from operator import attrgetter
 from typing import Any
 
@@ -32,7 +34,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import PATH_STEP, Comment
 from comments.rows_insert import rows_insert
 
 
@@ -215,3 +217,69 @@ def comments_insert(rows: Sequence[ImportedComment]) -> None:
         columns=plan.columns,
         rows=(plan.row_values(row) for row in rows),
     )
+
+
+def comment_insert(comment: Comment, *, parent_path: str) -> None:
+    """Insert a new comment in one statement that takes its id and writes its thread_path.
+
+    `comment` is an unsaved instance holding every other column; each value is prepared by
+    its field, as `save()` prepares it (plain values as they are, as for imports), so the
+    row is the one the ORM would store. The
+    statement takes the id as the table's own insert would (the sequence; SQLite's
+    AUTOINCREMENT rule) and writes `thread_path` as `parent_path` plus that id, which
+    spares the second statement that set the path once the id was known. The instance
+    then reads as saved.
+    """
+    connection = connections[router.db_for_write(Comment)]
+    statement = _insert_statement(connection.alias, connection.vendor)
+    values = list(statement.getter(comment))
+    for i, model_field in statement.prepared:
+        values[i] = model_field.get_db_prep_save(model_field.pre_save(comment, True), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, [*statement.params, parent_path, *values])
+        comment.id, comment.thread_path = cursor.fetchone()
+    comment._state.adding = False
+    comment._state.db = connection.alias
+
+
+@dataclass(frozen=True)
+class _Insert:
+    sql: str
+    params: list[str]  # the id's, before the row's
+    getter: Callable[[Comment], tuple[Any, ...]]  # the row's values, after the parent's path
+    prepared: list[tuple[int, Field[Any, Any]]]  # which of them their field prepares
+
+
+@cache
+def _insert_statement(alias: str, vendor: str) -> _Insert:
+    """Return `comment_insert`'s statement for this database (the same for every comment)."""
+    quote = connections[alias].ops.quote_name
+    table, pk = Comment._meta.db_table, str(Comment._meta.pk.column)  # type: ignore[union-attr]
+    if vendor == "postgresql":
+        # A CTE calling a volatile function is evaluated once: both uses see the same id.
+        new = "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS n"
+        params = [quote(table), pk]
+        step = f"LPAD((SELECT n FROM new)::text, {PATH_STEP}, '0')"  # noqa: S608
+    elif vendor == "sqlite":
+        # AUTOINCREMENT's rule: one more than the largest id the table ever held. The
+        # statement holds the write lock throughout: no other insert comes in between.
+        new = (
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+            f"COALESCE((SELECT MAX({quote(pk)}) FROM {quote(table)}), 0)) + 1 AS n"
+        )
+        params = [table]
+        step = f"printf('%%0{PATH_STEP}d', (SELECT n FROM new))"  # noqa: S608
+    else:
+        raise NotSupportedError(f"comments are written to SQLite or PostgreSQL, not {vendor}")
+    fields = [f for f in Comment._meta.concrete_fields if f.attname not in {pk, "thread_path"}]
+    names = ", ".join(quote(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Names come from the model and are quoted; every value is a parameter.
+    sql = (
+        f"WITH new AS ({new}) INSERT INTO {quote(table)} "  # noqa: S608
+        f"({quote(pk)}, {quote('thread_path')}, {names}) "
+        f"VALUES ((SELECT n FROM new), %s || {step}, {marks}) "
+        f"RETURNING {quote(pk)}, {quote('thread_path')}"
+    )
+    prepared = [(i, f) for i, f in enumerate(fields) if not isinstance(f, _PLAIN_FIELDS)]
+    return _Insert(sql, params, attrgetter(*(f.attname for f in fields)), prepared)

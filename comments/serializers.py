@@ -1,5 +1,6 @@
 """Input and output shapes of the public comment API. Every field is listed explicitly."""
 
+import copy
 from typing import Any
 
 from django.urls import reverse
@@ -112,7 +113,11 @@ _NO_AVATAR = "0" * 32
 
 
 class PublicComment(serializers.ModelSerializer[Comment]):
-    """A comment as anyone may see it: no e-mail, IP, user agent or score."""
+    """A comment as anyone may see it: no e-mail, IP, user agent or score.
+
+    Its fields, and its subclasses', are built from the model once per class and copied
+    for each instance (`get_fields`).
+    """
 
     avatar_url = serializers.SerializerMethodField()
     # A plain string in the schema: it is "" when the author gave no website.
@@ -132,6 +137,21 @@ class PublicComment(serializers.ModelSerializer[Comment]):
             "edited_at",
         ]
         read_only_fields = fields
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        """Return fresh copies of the fields built once for this class.
+
+        ModelSerializer reads the model and builds every field again for each instance
+        (each submit's answer, each comment read), though they depend only on the class
+        and its Meta. They are built once, unbound, and each instance gets deep copies, as
+        DRF gives each instance copies of a serializer's declared fields.
+        """
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built  # type: ignore[attr-defined]
+        return copy.deepcopy(built)
 
     def get_avatar_url(self, comment: Comment) -> str:
         # One reverse() and one absolute URI per serializer, not per comment: a page of a

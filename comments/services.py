@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from uuid import uuid4
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
@@ -24,7 +23,12 @@ from blog.hot_rows import fields_update, row_insert
 from blog.models import Post
 from comments import checks, sanitize
 from comments.clientip import network_of
-from comments.comment_rows import ImportedComment, comment_ids_reserve, comments_insert
+from comments.comment_rows import (
+    ImportedComment,
+    comment_ids_reserve,
+    comment_insert,
+    comments_insert,
+)
 from comments.conf import comments_setting
 from comments.event_rows import events_insert
 from comments.models import PATH_STEP, Comment, CommentEvent, Status
@@ -101,30 +105,28 @@ def comment_submit(
     depth = _reply_depth(post=post, parent=parent)
     context = context or RequestContext()
     token, token_hash = new_edit_token()
+    comment = Comment(
+        post=post,
+        parent=parent,
+        depth=depth,
+        author_name=sanitize.plain_text(author_name),
+        author_email=author_email.strip(),
+        author_url=author_url.strip(),
+        avatar_hash=avatar_hash(author_email),
+        user=user if user is not None and user.is_authenticated else None,
+        body_source=body,
+        body_html=_render(body),
+        ip_address=context.ip_address,
+        ip_network=network_of(context.ip_address),
+        user_agent=context.user_agent[:500],
+        referrer=context.referrer[:500],
+        edit_token_hash=token_hash,
+        sent_without_form_token=without_form_token,
+        edit_expires_at=timezone.now() + timedelta(seconds=comments_setting("EDIT_WINDOW_SECONDS")),
+    )
     with transaction.atomic():
-        comment = Comment.objects.create(
-            post=post,
-            parent=parent,
-            depth=depth,
-            thread_path=f"new:{uuid4().hex}",
-            author_name=sanitize.plain_text(author_name),
-            author_email=author_email.strip(),
-            author_url=author_url.strip(),
-            avatar_hash=avatar_hash(author_email),
-            user=user if user is not None and user.is_authenticated else None,
-            body_source=body,
-            body_html=_render(body),
-            ip_address=context.ip_address,
-            ip_network=network_of(context.ip_address),
-            user_agent=context.user_agent[:500],
-            referrer=context.referrer[:500],
-            edit_token_hash=token_hash,
-            sent_without_form_token=without_form_token,
-            edit_expires_at=timezone.now()
-            + timedelta(seconds=comments_setting("EDIT_WINDOW_SECONDS")),
-        )
-        comment.thread_path = (parent.thread_path if parent else "") + _path_step(comment.pk)
-        Comment.objects.filter(pk=comment.pk).update(thread_path=comment.thread_path)
+        # One INSERT takes the id and writes the final thread_path (no UPDATE after it).
+        comment_insert(comment, parent_path=parent.thread_path if parent else "")
         _record(
             comment,
             from_status="",

@@ -25,8 +25,10 @@ def test_a_keyed_read_gives_what_the_queryset_gives():
         expected = Comment.objects.select_related("post").get(pk=comment.pk)
         assert model_to_dict(read) == model_to_dict(expected)
         assert model_to_dict(read.post) == model_to_dict(expected.post)
-        assert read.created_at == expected.created_at and read.created_at.tzinfo is not None
-        assert read._state.adding is False and read._state.db == "default"
+        assert read.created_at == expected.created_at
+        assert read.created_at.tzinfo is not None
+        assert read._state.adding is False
+        assert read._state.db == "default"
 
 
 def test_a_keyed_read_of_a_missing_key_is_none():

@@ -1,11 +1,13 @@
 """Submit-time defences: honeypot, form timing, duplicates and floods, as settings choose."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from comments import checks
 from comments.models import Comment, Status
@@ -142,3 +144,65 @@ def test_duplicate_and_flood_checks_take_one_query(post, settings) -> None:
     assert found is not None
     assert found.duplicate
     assert len(queries) == 1
+
+
+def _check(post, **change: object) -> checks.Refusal | None:
+    values = {"body": "Hi.", "author_email": "ann@example.org", "ip_address": "192.0.2.1"}
+    return checks.history_check(post_id=post.pk, **{**values, **change})
+
+
+def test_the_author_matches_whatever_the_case_of_the_address(post) -> None:
+    """ANN@Example.org and ann@example.org are one author, for duplicates and floods."""
+    CommentFactory(post=post, author_email="ANN@Example.org", body_source="Hi.")
+    assert _check(post, author_email=" ann@example.ORG ").duplicate
+
+
+def test_a_removed_comment_or_an_old_one_is_no_duplicate(post, settings) -> None:
+    """Removed by its author, or older than DUPLICATE_WINDOW_SECONDS: the body may come again."""
+    settings.COMMENTS = {**settings.COMMENTS, "DUPLICATE_WINDOW_SECONDS": 3600}
+    CommentFactory(post=post, author_email="ann@example.org", body_source="Hi.", status="removed")
+    old = timezone.now() - timedelta(hours=2)
+    CommentFactory(post=post, author_email="ann@example.org", body_source="Hi.", created_at=old)
+    assert _check(post) is None
+
+
+@pytest.mark.parametrize(
+    ("knobs", "expected"),
+    [
+        ({"DUPLICATE_WINDOW_SECONDS": None}, "more than 2 comments from this author"),
+        ({"FLOOD_MAX_PER_AUTHOR": None}, "the same comment was already posted"),
+        ({"FLOOD_MAX_PER_AUTHOR": None, "FLOOD_MAX_PER_IP": 2}, "the same comment was already"),
+        (
+            {"FLOOD_MAX_PER_AUTHOR": None, "DUPLICATE_WINDOW_SECONDS": None, "FLOOD_MAX_PER_IP": 2},
+            "more than 2 comments from this address",
+        ),
+        ({"FLOOD_MAX_PER_AUTHOR": None, "DUPLICATE_WINDOW_SECONDS": None}, None),
+    ],
+)
+def test_each_check_runs_only_when_its_setting_is_on(post, settings, knobs, expected) -> None:
+    """Duplicates and per-author and per-address floods, each on its own setting."""
+    settings.COMMENTS = {**settings.COMMENTS, "FLOOD_MAX_PER_AUTHOR": 2, **knobs}
+    for body in ["Hi.", "Hello.", "Hey."]:
+        CommentFactory(
+            post=post, author_email="ann@example.org", body_source=body, ip_address="192.0.2.1"
+        )
+    CommentFactory(post=post, author_email="bob@example.org", ip_address="192.0.2.9")
+    with CaptureQueriesContext(connection) as queries:
+        refusal = _check(post)
+    if expected is None:
+        assert refusal is None
+        assert not queries.captured_queries  # nothing to count: no statement
+    else:
+        assert refusal is not None
+        assert refusal.reason.startswith(expected)
+        assert len(queries) == 1
+
+
+def test_a_flood_window_counts_only_recent_comments(post, settings) -> None:
+    """Comments older than FLOOD_WINDOW_SECONDS do not count toward a flood."""
+    settings.COMMENTS = {**settings.COMMENTS, "FLOOD_MAX_PER_AUTHOR": 1}
+    old = timezone.now() - timedelta(hours=1)
+    CommentFactory(post=post, author_email="ann@example.org", body_source="Old.", created_at=old)
+    assert _check(post) is None
+    CommentFactory(post=post, author_email="ann@example.org", body_source="New.")
+    assert "more than 1 comments" in _check(post).reason

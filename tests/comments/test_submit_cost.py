@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/posts/hello-world/comments/"
 # The post, the duplicate and flood counts (one aggregate), the bans; then the comment's
-# INSERT, its thread path, its history row. Transaction control is not counted.
-SUBMIT_STATEMENTS = 6
+# INSERT (which takes its id and writes its thread path), its history row. Transaction
+# control is not counted.
+SUBMIT_STATEMENTS = 5
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 
 
@@ -37,7 +38,7 @@ def submit(api, n: int) -> tuple[int, list[str]]:
 
 
 def test_a_submit_takes_a_fixed_number_of_statements(api, post):
-    """Six statements per submit, the same for the first comment and after many others.
+    """Five statements per submit, the same for the first comment and after many others.
 
     (Plus, once per WANTED_SECONDS, the read of which events webhooks want: cached here.)
     """
