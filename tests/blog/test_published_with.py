@@ -6,18 +6,12 @@ import pytest
 from django.utils import timezone
 
 from blog.models import Post
+from comments.api import _SUBMIT_POST_COLUMNS
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = (
-    "id",
-    "slug",
-    "is_draft",
-    "published_at",
-    "comments_enabled",
-    "close_comments_after_days",
-)
+COLUMNS = _SUBMIT_POST_COLUMNS  # what a submit reads
 
 
 def test_a_published_post_is_read_as_the_orm_reads_it():
