@@ -7,8 +7,11 @@ from django.utils import timezone
 
 from blog.models import Post
 from moderation.models import Ban
-from moderation.scoring.rules import LINKS_LIFT_HAM_SHARE, links_count_for_spam
+from moderation.scoring.rules import links_count_for_spam
 from moderation.scoring.store import calibration_current, link_decisions_current
+
+# Link comments moderators must mark spam, none approved, before links count toward spam.
+LINKS_NEEDED = next(n for n in range(1, 10_000) if links_count_for_spam(spam=n, approved=0))
 
 
 def expected_rates() -> str:
@@ -27,13 +30,12 @@ def expected_rates() -> str:
 def link_evidence() -> str:
     """Return what the site's moderators' decisions say about links, and what it changes."""
     spam, approved = link_decisions_current()
-    decided = f"moderators marked {spam} comment(s) with links spam and approved {approved}"
+    so_far = f"{spam} marked spam, {approved} approved"
     if links_count_for_spam(spam=spam, approved=approved):
-        return f" Links: {decided}, so links count toward spam."
-    share = round(1 / LINKS_LIFT_HAM_SHARE)
+        return f" Links count toward spam here ({so_far} by moderators)."
     return (
-        f" Links: {decided}; links only hold a comment until their decisions show (95%"
-        f" confidence) that at most 1 in {share} link comments here is a reader's."
+        " A comment with links is held, not marked spam, until moderators have marked"
+        f" {LINKS_NEEDED} link comments spam with none approved (so far {so_far})."
     )
 
 

@@ -32,7 +32,7 @@ def thresholds_in_effect(*, recent: bool = False) -> tuple[policy.Thresholds, st
         source = f"calibrated by train_spam on {calibrated.examples} labelled comments"
     else:
         base = (FALLBACK_THRESHOLDS["HOLD_THRESHOLD"], FALLBACK_THRESHOLDS["SPAM_THRESHOLD"])
-        source = "fallbacks (not calibrated yet: run manage.py train_spam)"
+        source = "fallbacks, not calibrated yet: run manage.py train_spam"
     if hold is not None or spam is not None:
         source = f"MODERATION settings, the rest {source}"
     hold = base[0] if hold is None else hold

@@ -167,10 +167,11 @@ def test_moderators_see_the_link_evidence_on_the_queue_page(admin_client, settin
     """The queue page says how many link comments moderators decided and what it changes."""
     settings.MODERATION = {}
     page = admin_client.get("/admin/moderation/queuedcomment/").content.decode()
-    assert "moderators marked 0 comment(s) with links spam and approved 0" in page
-    assert "links only hold a comment until" in page
+    assert (
+        f"A comment with links is held, not marked spam, until moderators have marked {NEEDED}"
+        " link comments spam with none approved (so far 0 marked spam, 0 approved)."
+    ) in page
     ClassifierState.objects.update_or_create(pk=1, defaults={"link_spam": NEEDED})
     page = admin_client.get("/admin/moderation/queuedcomment/").content.decode()
-    assert f"moderators marked {NEEDED} comment(s) with links spam and approved 0" in page
-    assert "so links count toward spam" in page
+    assert f"Links count toward spam here ({NEEDED} marked spam, 0 approved by moderators)." in page
     assert rules.links_count_for_spam(spam=NEEDED, approved=0)
