@@ -1,5 +1,6 @@
 """Gather the `Facts` the signals look at, from a comment and the database."""
 
+import functools
 import ipaddress
 import re
 from collections.abc import Sequence
@@ -70,22 +71,20 @@ def own_pages(comment: Comment) -> tuple[str, ...]:
     post = comment.post
     if post.url.startswith(("http://", "https://")):
         return page_prefixes(post.url)
-    key = (post.slug, tuple(settings.ALLOWED_HOSTS), settings.ROOT_URLCONF, get_script_prefix())
-    return _pages_here(post, key)
+    return _pages_here(
+        post.slug, tuple(settings.ALLOWED_HOSTS), settings.ROOT_URLCONF, get_script_prefix()
+    )
 
 
-def _pages_here(post: Post, key: tuple[object, ...]) -> tuple[str, ...]:
-    """The post's addresses on this site's hosts; the same for every comment it gets."""
-    if key not in _PAGES_HERE:
-        if len(_PAGES_HERE) >= 1024:
-            _PAGES_HERE.clear()
-        path = post.get_absolute_url()  # reverse(): dearer than all the rest of own_pages
-        hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and "*" not in h]
-        _PAGES_HERE[key] = tuple(p for host in hosts for p in page_prefixes(f"{host}{path}"))
-    return _PAGES_HERE[key]
-
-
-_PAGES_HERE: dict[tuple[object, ...], tuple[str, ...]] = {}
+@functools.lru_cache(maxsize=1024)
+def _pages_here(
+    slug: str, allowed_hosts: tuple[str, ...], urlconf: str, prefix: str
+) -> tuple[str, ...]:
+    """The post's addresses on this site's hosts: the same for every comment it gets, and
+    reverse() costs more than all the rest of `own_pages` (the URL settings are the key)."""
+    path = Post(slug=slug).get_absolute_url()
+    hosts = [h.lstrip(".") for h in allowed_hosts if h and "*" not in h]
+    return tuple(p for host in hosts for p in page_prefixes(f"{host}{path}"))
 
 
 def reputation_keys(comment: Comment) -> list[tuple[str, str]]:
@@ -126,8 +125,8 @@ def _reputation(keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int,
     table = _table(Reputation)
     marks = ", ".join(["%s"] * len(values))
     rows = _rows(
-        f"SELECT {q('kind')}, {q('key')}, {q('spam')}, {q('ham')} FROM {table}"  # noqa: S608
-        f" WHERE {q('key')} IN ({marks})",
+        f"SELECT {_q('kind')}, {_q('key')}, {_q('spam')}, {_q('ham')} FROM {table}"  # noqa: S608
+        f" WHERE {_q('key')} IN ({marks})",
         values,
     )
     return {(kind, key): (spam, ham) for kind, key, spam, ham in rows if (kind, key) in wanted}
@@ -145,8 +144,8 @@ def _network_spam_this_week(network: str) -> int:
 def _blocked(comment: Comment, text: str, domains: list[str]) -> list[tuple[str, str, str, bool]]:
     """Return (kind, pattern, action, alert) of each blocklist rule the comment matches."""
     rules = _rows(
-        f"SELECT {q('kind')}, {q('pattern')}, {q('action')}, {q('alert')}"  # noqa: S608
-        f" FROM {_table(BlockRule)} ORDER BY {q('kind')}, {q('pattern')}"  # as Meta.ordering
+        f"SELECT {_q('kind')}, {_q('pattern')}, {_q('action')}, {_q('alert')}"  # noqa: S608
+        f" FROM {_table(BlockRule)} ORDER BY {_q('kind')}, {_q('pattern')}"  # as Meta.ordering
     )
     return [
         (kind, pattern, action, bool(alert))
@@ -168,12 +167,12 @@ def _rule_hits(kind: str, pattern: str, comment: Comment, text: str, domains: li
 # Reputation and the blocklist are read for every comment scored: as plain statements, which
 # the database answers in less time than Django takes to compile the same queryset. Table
 # and column names come from the models, quoted; every value is a parameter.
-def q(name: str) -> str:
+def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
 def _table(model: type[models.Model]) -> str:
-    return q(model._meta.db_table)
+    return _q(model._meta.db_table)
 
 
 def _rows(sql: str, params: Sequence[str] = ()) -> list[tuple[Any, ...]]:

@@ -30,8 +30,9 @@ Stamp = tuple[int, Any]
 
 @dataclass
 class _Cached:
-    stamp: Stamp | None = None
+    stamp: Stamp | None = None  # the stamp `counts` were loaded at
     counts: TokenCounts | None = None
+    row: "_StateRow | None" = None  # the rest of the state row, with the stamp it was read at
 
 
 _cache = _Cached()
@@ -53,10 +54,7 @@ def model_current() -> TokenCounts:
 
 def model_forget_cache() -> None:
     """Drop this process's cached copy (tests; after a bulk import in the same process)."""
-    _cache.counts, _cache.stamp = None, None
-    _calibration.clear()
-    _link_decisions.clear()
-    _calibration_stamp.clear()
+    _cache.counts, _cache.stamp, _cache.row = None, None, None
 
 
 def model_add(
@@ -142,9 +140,15 @@ _CALIBRATION_FIELDS = (
     *("calibrated_hold", "calibrated_spam", "calibrated_examples", "calibrated_at"),
     *("calibrated_weights", "calibrated_expected"),
 )
-_calibration: dict[str, Calibrated | None] = {}  # "latest": read with the last stamp query
-_link_decisions: dict[str, tuple[int, int]] = {}  # "latest": read with the last stamp query
-_calibration_stamp: dict[str, Stamp] = {}  # "latest": the stamp the two above were read at
+
+
+@dataclass(frozen=True)
+class _StateRow:
+    """What scoring reads of the state row besides the counts, and the stamp it was read at."""
+
+    stamp: Stamp | None
+    calibration: Calibrated | None = None
+    link_decisions: tuple[int, int] = (0, 0)  # moderators' link comments: spam, approved
 
 
 def calibration_current(*, recent: bool = False) -> Calibrated | None:
@@ -153,9 +157,7 @@ def calibration_current(*, recent: bool = False) -> Calibrated | None:
     Read with the version stamp in one small query. `recent`: a scoring that has just
     checked the model's stamp (`model_current`) takes what that query read, no new query.
     """
-    if not (recent and "latest" in _calibration):
-        _stamp_and_calibration()
-    return _calibration.get("latest")
+    return _state_row(recent).calibration
 
 
 def link_decisions_current(*, recent: bool = False) -> tuple[int, int]:
@@ -165,9 +167,13 @@ def link_decisions_current(*, recent: bool = False) -> tuple[int, int]:
     version stamp; `recent`: a scoring that has just checked the model's stamp takes what
     that query read, no new query.
     """
-    if not (recent and "latest" in _link_decisions):
+    return _state_row(recent).link_decisions
+
+
+def _state_row(recent: bool) -> _StateRow:
+    if not recent or _cache.row is None:
         _stamp_and_calibration()
-    return _link_decisions.get("latest", (0, 0))
+    return _cache.row or _StateRow(stamp=None)
 
 
 def _stamp_and_calibration() -> Stamp | None:
@@ -179,11 +185,9 @@ def _stamp_and_calibration() -> Stamp | None:
     """
     stamp = _stamp()
     if stamp is None:
-        _calibration["latest"] = None
-        _link_decisions["latest"] = (0, 0)
-    elif stamp != _calibration_stamp.get("latest") or "latest" not in _calibration:
-        _read_calibration()
-        _calibration_stamp["latest"] = stamp  # read before the row: a newer row reads again
+        _cache.row = _StateRow(stamp=None)
+    elif _cache.row is None or _cache.row.stamp != stamp:
+        _cache.row = _read_row(stamp)  # read after the stamp: a newer row reads again
     return stamp
 
 
@@ -199,22 +203,21 @@ def _stamp() -> Stamp | None:
     return None if row is None else (row[0], row[1])
 
 
-def _read_calibration() -> None:
+def _read_row(stamp: Stamp) -> _StateRow:
     row = (
         ClassifierState.objects.filter(pk=1)
         .values_list(*_CALIBRATION_FIELDS, "link_spam", "link_ham")
         .first()
     )
     if row is None:  # deleted since the stamp was read: as if never trained
-        _calibration["latest"], _link_decisions["latest"] = None, (0, 0)
-        return
+        return _StateRow(stamp=None)
     hold, spam, examples, at, weights, expected, link_spam, link_ham = row
-    _link_decisions["latest"] = (link_spam, link_ham)
-    _calibration["latest"] = (
+    calibrated = (
         None
         if hold is None or spam is None
         else Calibrated(hold, spam, examples, at, _weights(weights), expected or {})
     )
+    return _StateRow(stamp, calibrated, (link_spam, link_ham))
 
 
 def _weights(stored: Mapping[str, Any] | None) -> Weights:
