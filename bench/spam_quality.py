@@ -34,6 +34,7 @@ from bench.spam_corpus import (  # noqa: E402
     train_spam,
     trained,
 )
+from moderation import rates  # noqa: E402
 from moderation.calibration import Calibration, Outcome, TooFewExamples, evaluate  # noqa: E402
 from moderation.scoring.rules import links_count_for_spam, well_known  # noqa: E402
 
@@ -154,6 +155,7 @@ def main() -> int:
     print(f"leave-one-video-out over {len(folds)} videos, {sum(map(len, folds.values()))} rows")
     tables: dict[str, list[tuple[str, Outcome, Calibration]]] = {p: [] for p in PROCEDURES}
     learning: list[tuple[str, Outcome, Outcome, str]] = []
+    ceilings: list[tuple[str, Scorer, list[Row]]] = []
     for name, test in folds.items():
         train = {k: v for k, v in folds.items() if k != name}
         rows = [r for group in train.values() for r in group]
@@ -163,6 +165,7 @@ def main() -> int:
             outcome = outcome_of(scorer, test, found, cap=CAPS.get(procedure, "all"))
             tables[procedure].append((name, outcome, found))
         found = tables["nested, new rule"][-1][2]
+        ceilings.append((name, scorer, test))
         static, _ = learning_run(trained(rows, found.weights), test, found, learn=False)
         learned, links = learning_run(trained(rows, found.weights), test, found, learn=True)
         learning.append((name, static, learned, links))
@@ -170,11 +173,65 @@ def main() -> int:
         print_table(f"{procedure}: thresholds and weights train_spam stores", rows_of)
         if procedure in ("nested, old rule", "nested, new rule"):
             print_expected(rows_of)
+    print_ceiling(ceilings)
     print_learning(learning)
     print_cold_start(folds)
     print_blog_ham(folds)
     print_throughput(folds, "--no-db" not in sys.argv)
     return 0
+
+
+def ceiling(
+    scores: Sequence[float], labels: Sequence[bool], caps: Sequence[bool]
+) -> tuple[Outcome, float, float]:
+    """Return the outcome at the thresholds chosen on this very set (its own edges), and them.
+
+    Not a result (thresholds picked on the test set itself): the most any threshold rule
+    could give with this ranking and these caps. A capped comment is never marked spam, so
+    it cannot set the spam edge.
+    """
+    open_scores = [0.0 if c else s for s, c in zip(scores, caps, strict=True)]
+    spam = rates.edge_thresholds(open_scores, labels)[1]
+    hold = min(rates.edge_thresholds(scores, labels)[0], spam)
+    return evaluate(scores, labels, hold, spam, caps), hold, spam
+
+
+def print_ceiling(ceilings: list[tuple[str, Scorer, list[Row]]]) -> None:
+    """Print what thresholds chosen on the test video itself give, and the ham that set them."""
+    print(
+        "\nceiling (new rule's scores; thresholds chosen on the test video itself: not a "
+        "result, the most any\nthreshold rule could give): recall / FPR / held / spam "
+        "approved (hold-spam), with the caps | without"
+    )
+    for name, scorer, test in ceilings:
+        scores = [scorer.score(r) for r in test]
+        values, labels = [s.value for s in scores], [r.is_spam for r in test]
+        cells = [
+            ceiling(values, labels, caps)
+            for caps in ([s.cap == "hold" for s in scores], [False] * len(scores))
+        ]
+        print(
+            f"{name:<12}"
+            + "  |  ".join(
+                f"{o.recall:.3f} / {o.fpr:.3f} / {o.held:.3f} / {o.spam_approved:.3f} "
+                f"({hold:.2f}-{spam:.2f})"
+                for o, hold, spam in cells
+            )
+        )
+        print_top_ham(values, test)
+
+
+def print_top_ham(values: Sequence[float], test: Sequence[Row]) -> None:
+    """Print the ham the FPR bar lets through and the one above the ceiling's threshold."""
+    spam = [v for v, r in zip(values, test, strict=True) if r.is_spam]
+    ham = sorted(
+        ((v, r.text) for v, r in zip(values, test, strict=True) if not r.is_spam), reverse=True
+    )
+    allowed = math.floor(rates.MAX_FPR * len(ham))
+    for value, text in ham[: allowed + 1]:
+        above = sum(s <= value for s in spam) / len(spam)
+        shown = text.replace("\ufeff", "").strip()[:70]
+        print(f"    ham {value:.3f}, at or above {above:.1%} of the spam: {shown!r}")
 
 
 def print_learning(learning: list[tuple[str, Outcome, Outcome, str]]) -> None:
