@@ -20,6 +20,7 @@ from threading import Lock
 from django.core.cache import cache
 
 from blog.cache import CACHE_UNAVAILABLE
+from comments.conf import comments_setting
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +65,11 @@ _memory = _Memory(MEMORY_BYTES)
 
 
 def page_key(post_id: int, changed_at: datetime, address: str, media_type: str) -> str:
-    """Return the key of one rendered page: post, change stamp, full address, format."""
+    """Return the key of one rendered page: post, change stamp, full address, format, and
+    whether pingbacks are shown (an operator may turn them on with pages still cached)."""
+    shown = "pingbacks" if comments_setting("SHOW_PINGBACKS") else "comments"
     asked = hashlib.sha256(f"{address}\n{media_type}".encode()).hexdigest()[:32]
-    return f"thread-page:v1:{post_id}:{changed_at.isoformat()}:{asked}"
+    return f"thread-page:v1:{post_id}:{changed_at.isoformat()}:{shown}:{asked}"
 
 
 def page_get(key: str) -> bytes | None:

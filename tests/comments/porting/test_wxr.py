@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError
 from django.test import override_settings
+from rest_framework.test import APIClient
 
 from blog.models import Post
 from comments.models import Comment, Status
@@ -220,6 +221,19 @@ def test_pingbacks_are_shown_only_when_the_setting_says(wp_post: Post) -> None:
     assert not Comment.objects.shown().filter(type="pingback").exists()
     with override_settings(COMMENTS={"SHOW_PINGBACKS": True}):
         assert Comment.objects.shown().filter(type="pingback").count() == 1
+
+
+def test_turning_pingbacks_on_shows_them_in_a_thread_read_before(
+    wp_post: Post, api: APIClient
+) -> None:
+    """A thread page kept from before the setting changed is not served after it."""
+    run_import(WXR)
+    address = f"/api/v1/posts/{wp_post.slug}/comments/"
+    before = api.get(address).json()["results"]
+    with override_settings(COMMENTS={"SHOW_PINGBACKS": True}):
+        after = api.get(address).json()["results"]
+    assert len(after) == len(before) + 1
+    assert api.get(address).json()["results"] == before
 
 
 def small_wxr(tmp_path: Path, comments: list[tuple[str, str]]) -> Path:
