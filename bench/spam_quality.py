@@ -165,7 +165,7 @@ def main() -> int:
             outcome = outcome_of(scorer, test, found, cap=CAPS.get(procedure, "all"))
             tables[procedure].append((name, outcome, found))
         found = tables["nested, new rule"][-1][2]
-        ceilings.append((name, scorer, test))
+        ceilings.append((name, trained(rows, found.weights), test))
         static, _ = learning_run(trained(rows, found.weights), test, found, learn=False)
         learned, links = learning_run(trained(rows, found.weights), test, found, learn=True)
         learning.append((name, static, learned, links))
@@ -222,7 +222,8 @@ def print_ceiling(ceilings: list[tuple[str, Scorer, list[Row]]]) -> None:
 
 
 def print_top_ham(values: Sequence[float], test: Sequence[Row]) -> None:
-    """Print the ham the FPR bar lets through and the one above the ceiling's threshold."""
+    """Print the highest ham: those FPR <= 1% lets be marked spam, then the one that sets
+    the spam threshold without caps (just above its score)."""
     spam = [v for v, r in zip(values, test, strict=True) if r.is_spam]
     ham = sorted(
         ((v, r.text) for v, r in zip(values, test, strict=True) if not r.is_spam), reverse=True
