@@ -197,6 +197,9 @@ def _import_storage() -> FileSystemStorage:
     return FileSystemStorage(location=Path(settings.VAR_DIR) / "imports")
 
 
+SITE_NAME_LENGTH = 50  # an import's site name, put before each original id
+
+
 class ImportJob(models.Model):
     """An import started from the admin: the uploaded file, its progress, and its report."""
 
@@ -211,6 +214,7 @@ class ImportJob(models.Model):
     dry_run = models.BooleanField(default=False)
     create_posts = models.BooleanField(default=False)
     learn = models.BooleanField(default=False)
+    site = models.CharField(max_length=SITE_NAME_LENGTH, blank=True)  # ImportOptions.site
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     comments_read = models.PositiveIntegerField(default=0)
     progress = models.FloatField(default=0.0, help_text="How much of the file is read, 0 to 1.")

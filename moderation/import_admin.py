@@ -21,13 +21,16 @@ class ImportJobForm(forms.ModelForm[ImportJob]):
 
     class Meta:
         model = ImportJob
-        fields = ["file", "format", "dry_run", "create_posts", "learn"]
+        fields = ["file", "format", "dry_run", "create_posts", "learn", "site"]
         help_texts = {
             "file": "WordPress WXR, Disqus XML, Isso comments.db, Remark42 backup or a "
             "Threadkeeper JSON export.",
             "dry_run": "Read and match everything, save nothing: the report says what would be.",
             "create_posts": "Create a post for each thread no post matches.",
             "learn": "Teach the spam scorer from the imported spam and approved comments.",
+            "site": "Only for a second site's export of the same kind (a second WordPress "
+            "blog, say): a name for that site, which keeps its comment ids apart from the "
+            "first's. Leave empty otherwise.",
         }
 
 
@@ -39,7 +42,7 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return ["file", "format", "dry_run", "create_posts", "learn"]
+            return ["file", "format", "dry_run", "create_posts", "learn", "site"]
         return ["state", "progress_bar", "error", "report_view", "created_by", "created_at"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -42,6 +42,9 @@ class ImportOptions:
     dry_run: bool = False
     create_posts: bool = False
     map_file: Path | None = None
+    # A name for the site the file comes from, put before each original id: a second
+    # site's export of the same kind then keeps its ids apart from the first's.
+    site: str = ""
 
 
 def comments_import_file(
@@ -65,6 +68,7 @@ def comments_import_file(
             matcher=PostMatcher(mapping=mapping, create=options.create_posts),
             report=report,
             on_saved=None if options.dry_run else on_saved,
+            site=options.site,
         )
         try:
             writer.write_all(_counted(records, source, progress))

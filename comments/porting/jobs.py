@@ -36,7 +36,10 @@ def import_job_run(*, job_id: int) -> str | None:
         report = comments_import_file(
             path=Path(job.file.path),
             options=ImportOptions(
-                format=job.format, dry_run=job.dry_run, create_posts=job.create_posts
+                format=job.format,
+                dry_run=job.dry_run,
+                create_posts=job.create_posts,
+                site=job.site.strip(),
             ),
             progress=progress,
             on_saved=on_saved if job.learn else None,

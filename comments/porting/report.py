@@ -26,6 +26,7 @@ class ImportReport:
     comments: int = 0
     created: int = 0
     existing: int = 0
+    clashes: int = 0  # ids already imported onto other posts (another site's comments)
     not_imported: int = 0
     orphans: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
@@ -65,6 +66,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "created": self.created,
             "existing": self.existing,
+            "clashes": self.clashes,
             "not_imported": self.not_imported,
             "by_original_status": dict(sorted(self.by_original_status.items())),
             "unknown_statuses": dict(sorted(self.unknown_statuses.items())),
@@ -88,6 +90,13 @@ class ImportReport:
             + ", ".join(f"{k} {self.threads[k]}" for k in ("matched", "created", "unmatched")),
             f"orphans (parent not found, made top-level): {self.orphans}",
         ]
+        if self.clashes:
+            lines.append(
+                f"not imported, ids taken: {self.clashes} comments have the ids of comments "
+                "imported earlier onto other posts. If this file comes from another site than "
+                "those, import it again with a name for that site (--site NAME, or the "
+                "import form's Site field): its ids are then kept apart."
+            )
         if self.unknown_statuses:
             lines.append(
                 "unknown statuses (held as pending, original kept): "

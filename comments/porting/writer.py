@@ -4,7 +4,9 @@ Each batch is one transaction. A reply may come before its parent (real exports 
 that): it waits, in memory, until its parent is saved; a parent that never comes makes
 it top-level (an orphan, reported). Comments already imported (same system and original
 id) are skipped, so running an import again finishes an interrupted one and creates
-nothing twice.
+nothing twice. One whose id was imported onto another post is another site's comment
+with the same id: it is skipped and reported as a clash (`ImportOptions.site` keeps a
+second site's ids apart).
 """
 
 import hashlib
@@ -28,6 +30,7 @@ from comments.stamps import stamps_touch
 BATCH_SIZE = 2000
 LOOKUP_CHUNK = 500  # ids per look-up query (SQLite's older builds take 999 parameters)
 SOURCE_KEY = ("source_system", "source_id")
+SOURCE_POST = (*SOURCE_KEY, "post")
 MAX_PATH_DEPTH = 99  # thread_path holds 100 steps of 10 digits
 
 Key = tuple[str, str]
@@ -54,10 +57,12 @@ class CommentWriter:
         matcher: PostMatcher,
         report: ImportReport,
         on_saved: Callable[[list[ImportedComment]], None] | None = None,
+        site: str = "",
     ) -> None:
         self.matcher = matcher
         self.report = report
         self.on_saved = on_saved
+        self.prefix = f"{site}:" if site else ""
         self.threads: dict[str, SourceThread] = {}
         self.posts: dict[str, Found | None] = {}
         self.batch: list[Pending] = []
@@ -73,6 +78,8 @@ class CommentWriter:
             self.threads.setdefault(record.key, record)
             return
         self.report.count(record)
+        if self.prefix:
+            self._from_site(record)
         if not record.id:
             record.id = _derived_id(record)
             self.report.repair("no comment id (one derived from thread, author, date and text)")
@@ -84,6 +91,17 @@ class CommentWriter:
         self.batch.append(Pending(record, post))
         if len(self.batch) >= BATCH_SIZE:
             self.flush()
+
+    def _from_site(self, comment: SourceComment) -> None:
+        """Put the site's name before the comment's id and its parent's."""
+        comment.id = self.prefix + comment.id if comment.id else ""
+        comment.parent = self.prefix + comment.parent if comment.parent else ""
+        if comment.link:
+            comment.link = (comment.link[0], self.prefix + comment.link[1])
+
+    def _bare(self, key: Key) -> Key:
+        """Return the key without the site's name: how it was saved by an import without it."""
+        return (key[0], key[1].removeprefix(self.prefix))
 
     def _post_for(self, thread_key: str) -> Found | None:
         if thread_key in self.posts:
@@ -156,19 +174,44 @@ class CommentWriter:
         return released
 
     def _not_yet_imported(self, batch: list[Pending]) -> list[Pending]:
+        """Drop the comments saved before. One whose id was saved onto another post is
+        another site's comment with the same id: skipped, and reported as a clash. Under a
+        site's name, one saved before without it (same id, same post) is the same comment."""
         keys = [(p.comment.system, p.comment.id) for p in batch]
-        done = {(system, ident) for system, ident in _by_source(keys, SOURCE_KEY)}
-        new = [p for p, key in zip(batch, keys, strict=True) if key not in done]
-        self.report.existing += len(batch) - len(new)
+        rows = _by_source([*keys, *map(self._bare, keys)], SOURCE_POST)
+        done = {(system, ident): post for system, ident, post in rows}
+        new = []
+        for pending, key in zip(batch, keys, strict=True):
+            post = done.get(key)
+            if post is None and done.get(self._bare(key)) == pending.post_id:
+                post = pending.post_id
+            if post is None:
+                new.append(pending)
+            elif post == pending.post_id:
+                self.report.existing += 1
+            else:
+                self.report.clashes += 1
         return new
 
     def _parents_in_db(self, batch: list[Pending]) -> dict[Key, Saved]:
-        keys = {key for p in batch if (key := p.comment.parent_key()) is not None}
-        rows = _by_source(keys, (*SOURCE_KEY, "id", "post", "depth", "thread_path"))
-        return {
+        """Return the saved parents of the batch's replies (as `_not_yet_imported` finds them)."""
+        wanted = {key: p.post_id for p in batch if (key := p.comment.parent_key()) is not None}
+        rows = _by_source(
+            [*wanted, *map(self._bare, wanted)], (*SOURCE_KEY, "id", "post", "depth", "thread_path")
+        )
+        found = {
             (system, sid): Saved(pk, post, depth, path)
             for system, sid, pk, post, depth, path in rows
         }
+        saved = {}
+        for key, post in wanted.items():
+            parent = found.get(key)
+            earlier = found.get(self._bare(key))
+            if parent is None and earlier is not None and earlier.post_id == post:
+                parent = earlier
+            if parent is not None:
+                saved[key] = parent
+        return saved
 
     def _save_in_levels(
         self, batch: list[Pending], saved: dict[Key, Saved], touched: set[int]

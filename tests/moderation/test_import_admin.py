@@ -63,6 +63,18 @@ def test_the_job_imports_and_the_page_shows_the_report(staff_client: Client) -> 
     assert import_comments(job.pk) is None  # a redelivered task changes nothing
 
 
+def test_the_site_field_keeps_a_second_blogs_ids_apart(staff_client: Client) -> None:
+    """The form's Site field reaches the import: ids taken by another blog do not clash."""
+    PostFactory(slug="moderating-without-burnout", extra={"wordpress_id": 4127})
+    run_import(FIXTURES / "wordpress.xml")
+    Comment.objects.update(post=PostFactory(slug="first-blog"))  # the first blog's post
+    job = upload(staff_client, site="oldblog")
+    assert import_comments(job.pk) == ImportJob.State.DONE
+    job.refresh_from_db()
+    assert (job.report["created"], job.report["clashes"]) == (10, 0)
+    assert Comment.objects.filter(source_id__startswith="oldblog:").count() == 10
+
+
 def test_a_broken_upload_fails_with_the_reason(staff_client: Client) -> None:
     """A file that is no export ends the job as failed, saying why."""
     response = staff_client.post(

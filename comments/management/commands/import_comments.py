@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from comments.models import SITE_NAME_LENGTH
 from comments.porting.importer import READERS, ImportOptions, comments_import_file
 from comments.porting.learning import queue_learning
 from comments.porting.records import FileError
@@ -34,12 +35,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--learn", action="store_true", help="teach the scorer the imported spam/ham"
         )
+        parser.add_argument(
+            "--site",
+            default="",
+            help="a name for the site the file comes from (up to 50 characters), kept with "
+            "each comment's original id: for a second site's export of the same kind, whose "
+            "ids would clash with the first's",
+        )
         parser.add_argument("--json", action="store_true", help="end with the report as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file; give the path of an export file.")
+        site = options["site"].strip()
+        if len(site) > SITE_NAME_LENGTH:
+            raise CommandError(
+                f"--site: at most {SITE_NAME_LENGTH} characters; use a shorter name."
+            )
         learned: list[int] = []
         bar = _bar(path, quiet=options["json"] or not sys.stderr.isatty())
         try:
@@ -50,6 +63,7 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     create_posts=options["create_posts"],
                     map_file=options["map_file"],
+                    site=site,
                 ),
                 progress=bar,
                 on_saved=(lambda saved: learned.extend(queue_learning(saved)))

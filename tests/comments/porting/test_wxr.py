@@ -1,10 +1,11 @@
 """Importing a WordPress WXR export: every comment, its status, type, thread and source."""
 
 from functools import partial
+from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -236,8 +237,10 @@ def test_turning_pingbacks_on_shows_them_in_a_thread_read_before(
     assert api.get(address).json()["results"] == before
 
 
-def small_wxr(tmp_path: Path, comments: list[tuple[str, str]]) -> Path:
-    """A WXR with one post (wordpress_id 4127) and comments given as (id, parent)."""
+def small_wxr(
+    tmp_path: Path, comments: list[tuple[str, str]], *, post: str = "4127", name: str = "small"
+) -> Path:
+    """A WXR with one post (wordpress_id `post`) and comments given as (id, parent)."""
     body = "".join(
         f"<wp:comment>{f'<wp:comment_id>{cid}</wp:comment_id>' if cid else ''}"
         f"<wp:comment_author>A</wp:comment_author><wp:comment_content>c{n}</wp:comment_content>"
@@ -245,12 +248,56 @@ def small_wxr(tmp_path: Path, comments: list[tuple[str, str]]) -> Path:
         f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
         for n, (cid, parent) in enumerate(comments)
     )
-    path = tmp_path / "small.xml"
+    path = tmp_path / f"{name}.xml"
     path.write_text(
         '<rss xmlns:wp="http://wordpress.org/export/1.1/"><channel><item>'
-        f"<title>T</title><wp:post_id>4127</wp:post_id>{body}</item></channel></rss>"
+        f"<title>T</title><wp:post_id>{post}</wp:post_id>{body}</item></channel></rss>"
     )
     return path
+
+
+FIRST_BLOG = [("1", "0"), ("2", "1"), ("4", "0")]
+
+
+def second_blog(tmp_path: Path) -> Path:
+    """Another WordPress blog's export: its comment ids 1, 2 and 4 are the first blog's too."""
+    comments = [("1", "0"), ("2", "1"), ("3", "0"), ("4", "3")]
+    return small_wxr(tmp_path, comments, post="77", name="second")
+
+
+def test_a_second_blogs_comments_with_the_same_ids_are_reported_not_merged(
+    wp_post: Post, tmp_path: Path
+) -> None:
+    """Ids taken by comments on other posts are another site's: skipped and said so."""
+    run_import(small_wxr(tmp_path, FIRST_BLOG))
+    out = StringIO()
+    call_command("import_comments", str(second_blog(tmp_path)), "--create-posts", stdout=out)
+    assert "3 comments have the ids of comments imported earlier onto other posts" in out.getvalue()
+    assert "--site NAME" in out.getvalue()
+    assert Comment.objects.filter(post=wp_post).count() == 3
+    assert Comment.objects.exclude(post=wp_post).count() == 1
+
+
+def test_a_site_name_keeps_a_second_blogs_ids_apart(wp_post: Post, tmp_path: Path) -> None:
+    """Under --site every comment arrives, replies under their own parents, once only."""
+    run_import(small_wxr(tmp_path, FIRST_BLOG))
+    second = second_blog(tmp_path)
+    first_try = run_import(second, "--create-posts")  # only "3": its id is free
+    assert (first_try["created"], first_try["clashes"]) == (1, 3)
+    apart = run_import(second, "--create-posts", "--site", "oldblog")
+    again = run_import(second, "--create-posts", "--site", "oldblog")
+    assert (apart["created"], apart["existing"], apart["clashes"]) == (3, 1, 0)
+    assert (again["created"], again["existing"]) == (0, 4)
+    theirs = Comment.objects.exclude(post=wp_post)
+    parents = {c.source_id: c.parent.source_id if c.parent else None for c in theirs}
+    # "3" came in before the site had a name: it is not made twice, and its reply finds it
+    assert parents == {"oldblog:1": None, "oldblog:2": "oldblog:1", "3": None, "oldblog:4": "3"}
+    assert Comment.objects.filter(post=wp_post).count() == 3
+
+
+def test_a_site_name_longer_than_the_column_is_refused(wp_post: Post, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="--site: at most 50 characters"):
+        run_import(second_blog(tmp_path), "--site", "x" * 51)
 
 
 def test_replies_to_an_orphan_stay_under_it(wp_post: Post, tmp_path: Path) -> None:
