@@ -79,9 +79,10 @@ class ImportReport:
     def as_text(self) -> str:
         """Return the report for a person reading a terminal."""
         verb = "would create" if self.dry_run else "created"
+        taken = f"{self.clashes} with ids taken (below), " if self.clashes else ""
         lines = [
             f"{self.comments} comments read ({self.format}): {verb} {self.created}, "
-            f"{self.existing} already imported, {self.not_imported} not imported "
+            f"{self.existing} already imported, {taken}{self.not_imported} not imported "
             "(their thread matches no post)",
             "by status: " + _pairs(self.by_status),
             "by type: " + _pairs(self.by_type),

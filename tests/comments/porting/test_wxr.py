@@ -273,6 +273,7 @@ def test_a_second_blogs_comments_with_the_same_ids_are_reported_not_merged(
     out = StringIO()
     call_command("import_comments", str(second_blog(tmp_path)), "--create-posts", stdout=out)
     assert "3 comments have the ids of comments imported earlier onto other posts" in out.getvalue()
+    assert "created 1, 0 already imported, 3 with ids taken (below)" in out.getvalue()
     assert "--site NAME" in out.getvalue()
     assert Comment.objects.filter(post=wp_post).count() == 3
     assert Comment.objects.exclude(post=wp_post).count() == 1
