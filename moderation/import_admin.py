@@ -42,7 +42,7 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return ["file", "format", "dry_run", "create_posts", "learn", "site"]
+            return ImportJobForm.Meta.fields
         return ["state", "progress_bar", "error", "report_view", "created_by", "created_at"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -103,6 +103,11 @@ class CommentWriter:
         """Return the key without the site's name: how it was saved by an import without it."""
         return (key[0], key[1].removeprefix(self.prefix))
 
+    def _and_bare(self, keys: Iterable[Key]) -> list[Key]:
+        """Return the keys, and under a site's name each also without it."""
+        keys = list(keys)
+        return [*keys, *map(self._bare, keys)] if self.prefix else keys
+
     def _post_for(self, thread_key: str) -> Found | None:
         if thread_key in self.posts:
             return self.posts[thread_key]
@@ -178,7 +183,7 @@ class CommentWriter:
         another site's comment with the same id: skipped, and reported as a clash. Under a
         site's name, one saved before without it (same id, same post) is the same comment."""
         keys = [(p.comment.system, p.comment.id) for p in batch]
-        rows = _by_source([*keys, *map(self._bare, keys)], SOURCE_POST)
+        rows = _by_source(self._and_bare(keys), SOURCE_POST)
         done = {(system, ident): post for system, ident, post in rows}
         new = []
         for pending, key in zip(batch, keys, strict=True):
@@ -197,7 +202,7 @@ class CommentWriter:
         """Return the saved parents of the batch's replies (as `_not_yet_imported` finds them)."""
         wanted = {key: p.post_id for p in batch if (key := p.comment.parent_key()) is not None}
         rows = _by_source(
-            [*wanted, *map(self._bare, wanted)], (*SOURCE_KEY, "id", "post", "depth", "thread_path")
+            self._and_bare(wanted), (*SOURCE_KEY, "id", "post", "depth", "thread_path")
         )
         found = {
             (system, sid): Saved(pk, post, depth, path)

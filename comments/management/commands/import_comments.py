@@ -38,9 +38,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--site",
             default="",
-            help="a name for the site the file comes from (up to 50 characters), kept with "
-            "each comment's original id: for a second site's export of the same kind, whose "
-            "ids would clash with the first's",
+            metavar="NAME",
+            help=f"a name for the site the file comes from (up to {SITE_NAME_LENGTH} "
+            "characters), kept with each comment's original id: for a second site's export "
+            "of the same kind, whose ids would clash with the first's",
         )
         parser.add_argument("--json", action="store_true", help="end with the report as JSON")
 
