@@ -30,7 +30,7 @@ from comments.stamps import stamps_touch
 BATCH_SIZE = 2000
 LOOKUP_CHUNK = 500  # ids per look-up query (SQLite's older builds take 999 parameters)
 SOURCE_KEY = ("source_system", "source_id")
-SOURCE_POST = (*SOURCE_KEY, "post")
+SAVED_COLUMNS = (*SOURCE_KEY, "id", "post", "depth", "thread_path")
 MAX_PATH_DEPTH = 99  # thread_path holds 100 steps of 10 digits
 
 Key = tuple[str, str]
@@ -99,14 +99,24 @@ class CommentWriter:
         if comment.link:
             comment.link = (comment.link[0], self.prefix + comment.link[1])
 
-    def _bare(self, key: Key) -> Key:
-        """Return the key without the site's name: how it was saved by an import without it."""
-        return (key[0], key[1].removeprefix(self.prefix))
-
-    def _and_bare(self, keys: Iterable[Key]) -> list[Key]:
-        """Return the keys, and under a site's name each also without it."""
+    def _in_db(self, keys: Iterable[Key]) -> dict[Key, Saved]:
+        """Return the saved comments with these keys (under a site's name, also without it)."""
         keys = list(keys)
-        return [*keys, *map(self._bare, keys)] if self.prefix else keys
+        if self.prefix:
+            keys += [(system, ident.removeprefix(self.prefix)) for system, ident in keys]
+        rows = _by_source(keys, SAVED_COLUMNS)
+        return {
+            (s, ident): Saved(pk, post, depth, path) for s, ident, pk, post, depth, path in rows
+        }
+
+    def _saved_as(self, found: dict[Key, Saved], key: Key, post_id: int) -> Saved | None:
+        """Return the comment saved as `key`; under a site's name, else the one an import
+        without the name saved onto the same post."""
+        saved = found.get(key)
+        if saved is None and self.prefix:
+            earlier = found.get((key[0], key[1].removeprefix(self.prefix)))
+            saved = earlier if earlier is not None and earlier.post_id == post_id else None
+        return saved
 
     def _post_for(self, thread_key: str) -> Found | None:
         if thread_key in self.posts:
@@ -180,43 +190,29 @@ class CommentWriter:
 
     def _not_yet_imported(self, batch: list[Pending]) -> list[Pending]:
         """Drop the comments saved before. One whose id was saved onto another post is
-        another site's comment with the same id: skipped, and reported as a clash. Under a
-        site's name, one saved before without it (same id, same post) is the same comment."""
-        keys = [(p.comment.system, p.comment.id) for p in batch]
-        rows = _by_source(self._and_bare(keys), SOURCE_POST)
-        done = {(system, ident): post for system, ident, post in rows}
+        another site's comment with the same id: skipped, and reported as a clash."""
+        found = self._in_db((p.comment.system, p.comment.id) for p in batch)
         new = []
-        for pending, key in zip(batch, keys, strict=True):
-            post = done.get(key)
-            if post is None and done.get(self._bare(key)) == pending.post_id:
-                post = pending.post_id
-            if post is None:
+        for pending in batch:
+            key = (pending.comment.system, pending.comment.id)
+            saved = self._saved_as(found, key, pending.post_id)
+            if saved is None:
                 new.append(pending)
-            elif post == pending.post_id:
+            elif saved.post_id == pending.post_id:
                 self.report.existing += 1
             else:
                 self.report.clashes += 1
         return new
 
     def _parents_in_db(self, batch: list[Pending]) -> dict[Key, Saved]:
-        """Return the saved parents of the batch's replies (as `_not_yet_imported` finds them)."""
+        """Return the saved parents of the batch's replies (as `_saved_as` finds them)."""
         wanted = {key: p.post_id for p in batch if (key := p.comment.parent_key()) is not None}
-        rows = _by_source(
-            self._and_bare(wanted), (*SOURCE_KEY, "id", "post", "depth", "thread_path")
-        )
-        found = {
-            (system, sid): Saved(pk, post, depth, path)
-            for system, sid, pk, post, depth, path in rows
+        found = self._in_db(wanted)
+        return {
+            key: parent
+            for key, post_id in wanted.items()
+            if (parent := self._saved_as(found, key, post_id)) is not None
         }
-        saved = {}
-        for key, post in wanted.items():
-            parent = found.get(key)
-            earlier = found.get(self._bare(key))
-            if parent is None and earlier is not None and earlier.post_id == post:
-                parent = earlier
-            if parent is not None:
-                saved[key] = parent
-        return saved
 
     def _save_in_levels(
         self, batch: list[Pending], saved: dict[Key, Saved], touched: set[int]
