@@ -86,21 +86,22 @@ def alert_may_follow(*, event: str, comment: Comment) -> bool:
     blocklist rule marked "alert" (`alert_on_event` checks again when the event arrives)."""
     if event == "comment.held":
         return True
-    return (
-        event == "comment.spam"
-        and comment.moderated_by_id is None
-        and bool(alert_rules(comment.spam_reasons or []))
-    )
+    return event == "comment.spam" and _by_alert_rule(comment.moderated_by_id, comment.spam_reasons)
 
 
 def _caught_for_alert(comment_id: int) -> bool:
     """Whether the scorer marked this comment spam by a rule marked "alert"."""
     found = (
-        Comment.objects.filter(pk=comment_id, status=Status.SPAM, moderated_by__isnull=True)
-        .values_list("spam_reasons", flat=True)
+        Comment.objects.filter(pk=comment_id, status=Status.SPAM)
+        .values_list("moderated_by_id", "spam_reasons")
         .first()
     )
-    return bool(alert_rules(found or []))
+    return found is not None and _by_alert_rule(*found)
+
+
+def _by_alert_rule(moderated_by_id: int | None, spam_reasons: list[str] | None) -> bool:
+    """Whether a spam verdict is the scorer's (no moderator's) and came from an alert rule."""
+    return moderated_by_id is None and bool(alert_rules(spam_reasons or []))
 
 
 def alert_window() -> float | None:
